@@ -1,0 +1,39 @@
+# The project's two commands, `make sla` and `make test`, and what they build on.
+# Each does its own set-up on a fresh Debian/Ubuntu machine: system packages, then a venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# command=package pairs: the programs the tests start, and the Debian packages that bring them.
+SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresql-client
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup test lint app-tests sla clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-test.txt scripts/system-packages.sh
+	scripts/system-packages.sh $(SYSTEM_PACKAGES)
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), sys.version' 2>/dev/null || \
+	  { echo "error: Python 3.11 or newer is needed as $(PYTHON); set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+	  { echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu run: sudo apt-get install -y python3-venv" >&2; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+
+app-tests: setup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) app/tests
+
+# Every test of the project: lint, then the whole test tree.
+test: lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+sla: setup
+	$(BIN)/pytest -m sla
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache reports/allure-results reports/sla-summary.json

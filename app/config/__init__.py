@@ -1,0 +1,1 @@
+"""The work-order system's Django project: settings, URLs, WSGI and ASGI entry points."""

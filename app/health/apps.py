@@ -1,0 +1,6 @@
+"""The health Django app."""
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    name = "health"

@@ -1,0 +1,132 @@
+"""Live notifications: the WebSocket consumer over the real Redis channel layer."""
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from rest_framework.authtoken.models import Token
+
+from config.asgi import application
+from workorders.consumers import UNAUTHORIZED
+
+# Consumers read the database from another thread, so tests must commit what they write.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture
+def post(api):
+    """post(user, url, data): an API call by that user, run in a thread as Django requires."""
+    return sync_to_async(lambda user, url, data=None: api(user).post(url, data))
+
+
+@sync_to_async
+def token_for(user) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+async def connect(user=None, *, via="header", token=None):
+    key = token or (await token_for(user) if user else None)
+    headers, path = [], "/ws/notifications/"
+    if key and via == "header":
+        headers = [(b"authorization", f"Token {key}".encode())]
+    elif key:
+        path += f"?token={key}"
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    return communicator, connected, code
+
+
+async def next_event(communicator, event_type: str, timeout: float = 5.0) -> dict:
+    """The next message of that type; pongs and greetings on the way are skipped."""
+    async def wait():
+        while True:
+            message = await communicator.receive_json_from(timeout=timeout)
+            if message["type"] == event_type:
+                return message
+    return await asyncio.wait_for(wait(), timeout)
+
+
+@pytest.mark.parametrize("via", ["header", "query"])
+async def test_a_valid_token_connects_and_is_greeted_with_its_roles(via, operator):
+    communicator, connected, _ = await connect(operator, via=via)
+    try:
+        assert connected
+        hello = await communicator.receive_json_from(timeout=5)
+        assert hello == {"type": "hello", "user": operator.username, "roles": ["operator"]}
+        await communicator.send_json_to({"type": "ping"})
+        assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.parametrize("token", [None, "not-a-real-token"])
+async def test_no_valid_token_no_connection(token):
+    _communicator, connected, code = await connect(token=token)
+    assert not connected
+    assert code in (UNAUTHORIZED, 403)
+
+
+async def test_an_inactive_users_token_is_refused(make_user):
+    user = await sync_to_async(make_user)("gone_operator", "operator", is_active=False)
+    _communicator, connected, _ = await connect(user)
+    assert not connected
+
+
+async def test_an_assignment_reaches_the_operator_and_the_maker_but_no_one_else(
+        post, work_order_in, supervisor, operator, other_operator, maker):
+    work_order = await sync_to_async(work_order_in)("approved")
+    sockets = {}
+    for user in (operator, maker, other_operator):
+        sockets[user.username], connected, _ = await connect(user)
+        assert connected
+        await next_event(sockets[user.username], "hello")
+
+    response = await post(supervisor, f"/api/work-orders/{work_order.pk}/assign/",
+                          {"assignee": operator.username})
+    assert response.status_code == 200
+    try:
+        for user in (operator, maker):
+            event = await next_event(sockets[user.username], "work_order.assign")
+            assert event["work_order"] == {"id": work_order.pk, "number": work_order.number,
+                                           "status": "assigned"}
+            assert event["actor"] == supervisor.username
+            assert len(event["event_id"]) == 32
+        assert await sockets[other_operator.username].receive_nothing(timeout=0.5)
+    finally:
+        for communicator in sockets.values():
+            await communicator.disconnect()
+
+
+async def test_a_submission_is_broadcast_to_every_supervisor(post, work_order_in, maker,
+                                                              supervisor, make_user):
+    second_supervisor = await sync_to_async(make_user)("sue_supervisor", "supervisor")
+    work_order = await sync_to_async(work_order_in)("draft")
+    sockets = []
+    for user in (supervisor, second_supervisor):
+        communicator, connected, _ = await connect(user)
+        assert connected
+        sockets.append(communicator)
+    try:
+        response = await post(maker, f"/api/work-orders/{work_order.pk}/submit/")
+        assert response.status_code == 200
+        events = [await next_event(c, "work_order.submit") for c in sockets]
+        assert len({e["event_id"] for e in events}) == 1  # one event, delivered to both
+    finally:
+        for communicator in sockets:
+            await communicator.disconnect()
+
+
+async def test_completing_the_last_task_tells_the_maker_the_work_order_is_done(
+        post, work_order_in, maker, operator):
+    work_order = await sync_to_async(work_order_in)("in_progress", tasks=1)
+    task_id = await sync_to_async(lambda: work_order.tasks.get().pk)()
+    communicator, connected, _ = await connect(maker)
+    assert connected
+    try:
+        response = await post(operator, f"/api/tasks/{task_id}/complete/")
+        assert response.status_code == 200
+        event = await next_event(communicator, "work_order.completed")
+        assert event["work_order"]["status"] == "completed"
+        assert event["task"] == {"id": task_id, "sequence": 1, "status": "done"}
+    finally:
+        await communicator.disconnect()

@@ -1,0 +1,104 @@
+"""API representations: a lean one for lists, a full one for a single work order."""
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from .models import Task, Transition, WorkOrder
+from .roles import roles_of
+
+User = get_user_model()
+
+
+class UserSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "roles"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(roles_of(user))
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    operator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "work_order", "sequence", "title", "status", "operator", "started_at",
+                  "completed_at"]
+        read_only_fields = ["work_order", "sequence"]
+
+
+class NewTaskSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+
+
+class WorkOrderListSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    task_count = serializers.IntegerField(read_only=True)
+    tasks_done = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = ["id", "number", "title", "priority", "status", "due_date", "created_by",
+                  "assignee", "task_count", "tasks_done", "created_at", "updated_at"]
+
+
+class WorkOrderSerializer(serializers.ModelSerializer):
+    """Create and edit (a maker's draft) and show one work order with its tasks."""
+
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tasks = TaskSerializer(many=True, read_only=True)
+    new_tasks = NewTaskSerializer(many=True, write_only=True, required=False,
+                                  max_length=50, help_text="Tasks to append, in order.")
+
+    class Meta:
+        model = WorkOrder
+        fields = ["id", "number", "title", "description", "priority", "due_date", "status",
+                  "created_by", "approved_by", "assignee", "rejection_reason", "tasks",
+                  "new_tasks", "created_at", "updated_at", "submitted_at", "approved_at",
+                  "completed_at"]
+        # Everything but title, description, priority and due_date is read-only: the model
+        # marks status, people and timestamps editable=False, so only transitions change them.
+
+    def create(self, validated_data):
+        new_tasks = validated_data.pop("new_tasks", [])
+        work_order = WorkOrder.objects.create(**validated_data)
+        self._append_tasks(work_order, new_tasks)
+        return work_order
+
+    def update(self, work_order, validated_data):
+        new_tasks = validated_data.pop("new_tasks", [])
+        work_order = super().update(work_order, validated_data)
+        self._append_tasks(work_order, new_tasks)
+        return work_order
+
+    @staticmethod
+    def _append_tasks(work_order, new_tasks):
+        if not new_tasks:
+            return
+        last = work_order.tasks.order_by("-sequence").values_list("sequence", flat=True).first()
+        start = (last or 0) + 1
+        Task.objects.bulk_create(
+            Task(work_order=work_order, sequence=start + i, title=t["title"])
+            for i, t in enumerate(new_tasks)
+        )
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Transition
+        fields = ["id", "task", "action", "from_status", "to_status", "actor", "note", "at"]

@@ -1,0 +1,174 @@
+"""The REST API: work orders, their tasks and transitions, operators, and the current user."""
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from . import transitions
+from .filters import TaskFilter, WorkOrderFilter
+from .models import Role, Task, TaskStatus
+from .models import WorkOrderStatus as S
+from .permissions import (
+    HasRole,
+    IsSupervisor,
+    MakerEditsOwnDrafts,
+    visible_tasks,
+    visible_work_orders,
+)
+from .serializers import (
+    AssignSerializer,
+    RejectSerializer,
+    TaskSerializer,
+    TransitionSerializer,
+    UserSerializer,
+    WorkOrderListSerializer,
+    WorkOrderSerializer,
+)
+
+User = get_user_model()
+PERMISSIONS = [HasRole, MakerEditsOwnDrafts]
+
+
+def _refuse_unless_draft(work_order, what: str) -> None:
+    if work_order.status != S.DRAFT:
+        raise transitions.TransitionNotAllowed(
+            f"Cannot {what} {work_order.number}: it is {work_order.status}, and only drafts "
+            f"can be changed."
+        )
+
+
+class WorkOrderViewSet(viewsets.ModelViewSet):
+    permission_classes = PERMISSIONS
+    is_transition = False  # set per action: transitions check their own rules
+    filterset_class = WorkOrderFilter
+    search_fields = ["number", "title", "description"]
+    ordering_fields = ["created_at", "updated_at", "due_date", "priority", "number"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        queryset = visible_work_orders(self.request.user).select_related("created_by", "assignee")
+        if self.action == "list":
+            return queryset.annotate(
+                task_count=Count("tasks"),
+                tasks_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
+            )
+        return queryset.select_related("approved_by").prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.select_related("operator"))
+        )
+
+    def get_serializer_class(self):
+        return WorkOrderListSerializer if self.action == "list" else WorkOrderSerializer
+
+    def perform_create(self, serializer):
+        serializer.save(created_by=self.request.user)
+
+    def perform_update(self, serializer):
+        _refuse_unless_draft(serializer.instance, "edit")
+        serializer.save()
+
+    def perform_destroy(self, work_order):
+        _refuse_unless_draft(work_order, "delete")
+        work_order.delete()
+
+    def _transition(self, request, action_name, **details):
+        work_order = self.get_object()  # 404 unless visible, before any rule is checked
+        transitions.change_work_order(work_order.pk, action_name, request.user, **details)
+        return Response(WorkOrderSerializer(self.get_queryset().get(pk=work_order.pk)).data)
+
+    @extend_schema(request=None, responses=WorkOrderSerializer)
+    @action(detail=True, methods=["post"], is_transition=True)
+    def submit(self, request, pk=None):
+        return self._transition(request, "submit")
+
+    @extend_schema(request=None, responses=WorkOrderSerializer)
+    @action(detail=True, methods=["post"], is_transition=True)
+    def approve(self, request, pk=None):
+        return self._transition(request, "approve")
+
+    @extend_schema(request=RejectSerializer, responses=WorkOrderSerializer)
+    @action(detail=True, methods=["post"], is_transition=True)
+    def reject(self, request, pk=None):
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._transition(request, "reject", reason=body.validated_data["reason"])
+
+    @extend_schema(request=None, responses=WorkOrderSerializer)
+    @action(detail=True, methods=["post"], is_transition=True)
+    def revise(self, request, pk=None):
+        return self._transition(request, "revise")
+
+    @extend_schema(request=AssignSerializer, responses=WorkOrderSerializer)
+    @action(detail=True, methods=["post"], is_transition=True)
+    def assign(self, request, pk=None):
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._transition(request, "assign", assignee=body.validated_data["assignee"])
+
+    @extend_schema(responses=TransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request, pk=None):
+        work_order = self.get_object()
+        rows = work_order.transitions.select_related("actor")
+        return Response(TransitionSerializer(rows, many=True).data)
+
+
+class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                  mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Tasks are added through their work order (new_tasks); here they are read and worked on."""
+
+    permission_classes = PERMISSIONS
+    is_transition = False
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilter
+    search_fields = ["title"]
+    ordering_fields = ["sequence", "started_at", "completed_at"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return visible_tasks(self.request.user).select_related("operator", "work_order")
+
+    def perform_update(self, serializer):
+        _refuse_unless_draft(serializer.instance.work_order, "edit the tasks of")
+        serializer.save()
+
+    def perform_destroy(self, task):
+        _refuse_unless_draft(task.work_order, "delete the tasks of")
+        task.delete()
+
+    def _transition(self, request, action_name):
+        task = self.get_object()
+        transitions.change_task(task.pk, action_name, request.user)
+        return Response(TaskSerializer(self.get_queryset().get(pk=task.pk)).data)
+
+    @extend_schema(request=None, responses=TaskSerializer)
+    @action(detail=True, methods=["post"], is_transition=True)
+    def start(self, request, pk=None):
+        return self._transition(request, "start")
+
+    @extend_schema(request=None, responses=TaskSerializer)
+    @action(detail=True, methods=["post"], is_transition=True)
+    def complete(self, request, pk=None):
+        return self._transition(request, "complete")
+
+
+class OperatorList(generics.ListAPIView):
+    """The operators a supervisor can assign work to."""
+
+    permission_classes = [IsSupervisor]
+    serializer_class = UserSerializer
+    search_fields = ["username"]
+    ordering_fields = ["username"]
+    filter_backends = []
+
+    def get_queryset(self):
+        return (User.objects.filter(groups__name=Role.OPERATOR, is_active=True)
+                .prefetch_related("groups").order_by("username"))
+
+
+class Me(generics.RetrieveAPIView):
+    serializer_class = UserSerializer
+
+    def get_object(self):
+        return self.request.user

@@ -1,0 +1,2 @@
+"""Root conftest: load the project's pytest plugin from fixtures/."""
+pytest_plugins = ["fixtures.plugin"]
