@@ -1,6 +1,7 @@
 """Top-level routes: the API, its schema, health, metrics and the admin."""
 from django.contrib import admin
 from django.urls import include, path
+from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
@@ -8,6 +9,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("health/", include("health.urls")),
     # /metrics/ is refused to the public by nginx and read by Prometheus on loopback.
-    path("", include("django_prometheus.urls")),
+    path("metrics/", ExportToDjangoView, name="prometheus-django-metrics"),
     path("admin/", admin.site.urls),
 ]

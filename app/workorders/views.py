@@ -50,10 +50,11 @@ class WorkOrderViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         queryset = visible_work_orders(self.request.user).select_related("created_by", "assignee")
         if self.action == "list":
+            # Explicit order: a GROUP BY query ignores Meta.ordering, and pages would shuffle.
             return queryset.annotate(
                 task_count=Count("tasks"),
                 tasks_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
-            )
+            ).order_by("-created_at", "-id")
         return queryset.select_related("approved_by").prefetch_related(
             Prefetch("tasks", queryset=Task.objects.select_related("operator"))
         )

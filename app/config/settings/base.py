@@ -97,6 +97,11 @@ SPECTACULAR_SETTINGS = {
     "operators carry out their tasks.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Work orders and tasks both have a "status": name the two enums in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "WorkOrderStatusEnum": "workorders.models.WorkOrderStatus",
+        "TaskStatusEnum": "workorders.models.TaskStatus",
+    },
 }
 
 # The SLA thresholds (0.5 s average, 1 s p95) must be bucket edges, or Prometheus can only

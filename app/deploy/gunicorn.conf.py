@@ -1,0 +1,47 @@
+"""Gunicorn for the work-order system's HTTP API, as production runs it behind nginx.
+
+Every value can be overridden from the environment (the systemd unit's EnvironmentFile, or the
+test stack rendering it for a free port); the defaults are production's.
+"""
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# The plan's 2 x cores + 1 sync workers: requests mostly wait on PostgreSQL.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Recycle workers now and then so a slow leak never grows; jitter keeps them from restarting
+# all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 100))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 2))
+wsgi_app = "config.wsgi:application"
+chdir = os.environ.get("GUNICORN_CHDIR", str(Path(__file__).resolve().parents[1]))
+proc_name = "workorders-gunicorn"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+# %(M)s is the request time in milliseconds: the access log alone can answer "how slow?".
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def on_starting(server):
+    """Start with an empty metrics directory: files of a previous run would be summed in."""
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not metrics_dir:
+        server.log.warning("PROMETHEUS_MULTIPROC_DIR is not set: with several workers each "
+                           "scrape of /metrics/ reads one worker's counters only.")
+        return
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A dead worker's live gauges must stop counting; its counters stay in the sums."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
