@@ -135,13 +135,12 @@ def database_from_url(url: str) -> dict:
     return config
 
 
-def redis_settings(url: str, prefix: str = "") -> tuple[dict, dict]:
-    """CACHES and CHANNEL_LAYERS for one Redis URL; prefix keeps parallel test runs apart."""
+def redis_settings(url: str) -> tuple[dict, dict]:
+    """CACHES and CHANNEL_LAYERS for one Redis URL."""
     caches = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
-            "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -150,7 +149,6 @@ def redis_settings(url: str, prefix: str = "") -> tuple[dict, dict]:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [url],
-                "prefix": f"{prefix}asgi",
                 "group_expiry": WEBSOCKET_LIFETIME_SECONDS,
             },
         }
