@@ -20,20 +20,14 @@ class Raw(NamedTuple):
     content_type: str = JSON
 
 
-def case(name, method, path, body, expected, about, *, who="maker", state="draft", bug=None):
-    """One row: `about` is the key the JSON error must name (None: not a JSON answer).
-    `bug` marks a row that fails today because of an app bug (see the report)."""
-    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-    return pytest.param(method, path, body, expected, about, who, state, id=name, marks=marks)
+def case(name, method, path, body, expected, about, *, who="maker", state="draft"):
+    """One row: `about` is the key the JSON error must name (None: not a JSON answer)."""
+    return pytest.param(method, path, body, expected, about, who, state, id=name)
 
 
 CREATE, EDIT, TASK = "/api/work-orders/", "/api/work-orders/{wo}/", "/api/tasks/{task}/"
 REJECT, ASSIGN = "/api/work-orders/{wo}/reject/", "/api/work-orders/{wo}/assign/"
 OK = {"title": "Valid title"}  # merged into bodies so that only the field under test is wrong
-DEEP_JSON_BUG = ("5xx: DRF's JSONParser catches ValueError only; deeply nested JSON raises "
-                 "RecursionError, a 500.")
-NUL_ASSIGNEE_BUG = ("5xx: AssignSerializer's SlugRelatedField queries PostgreSQL with the NUL "
-                    "byte before any validator runs; psycopg raises DataError, a 500.")
 
 BAD_INPUT = [
     # --- the body as a whole ---
@@ -42,8 +36,7 @@ BAD_INPUT = [
     case("JSON not UTF-8", "POST", CREATE, Raw(b'{"title": "\xff\xfe"}'), 400, "detail"),
     case("JSON integer of 5000 digits", "POST", CREATE, Raw('{"title": ' + "9" * 5000 + "}"),
          400, "detail"),
-    case("JSON nested 100000 deep", "POST", CREATE, Raw("[" * 100_000), 400, "detail",
-         bug=DEEP_JSON_BUG),
+    case("JSON nested 100000 deep", "POST", CREATE, Raw("[" * 100_000), 400, "detail"),
     case("JSON list, not object", "POST", CREATE, [OK], 400, "non_field_errors"),
     case("JSON null", "POST", CREATE, Raw("null"), 400, "non_field_errors"),
     case("empty JSON body", "POST", CREATE, Raw(""), 400, "title"),
@@ -126,12 +119,12 @@ BAD_INPUT = [
     case("assign a list", "POST", ASSIGN, {"assignee": ["olga_operator"]}, 400, "assignee",
          who="supervisor", state="approved"),
     case("assign name with NUL", "POST", ASSIGN, {"assignee": "olga\x00"}, 400, "assignee",
-         who="supervisor", state="approved", bug=NUL_ASSIGNEE_BUG),
+         who="supervisor", state="approved"),
     # --- logging in ---
     case("login malformed JSON", "POST", "/api/auth/token/", Raw('{"username"'), 400, "detail",
          who="anonymous"),
     case("login JSON nested deep", "POST", "/api/auth/token/", Raw("[" * 100_000), 400,
-         "detail", who="anonymous", bug=DEEP_JSON_BUG + " ObtainAuthToken has its own parsers."),
+         "detail", who="anonymous"),
     case("login username NUL", "POST", "/api/auth/token/",
          {"username": "maria\x00", "password": "x"}, 400, "username", who="anonymous"),
     case("login username a list", "POST", "/api/auth/token/",
@@ -236,9 +229,6 @@ def test_bad_input_gets_the_exact_4xx_and_writes_nothing(
     assert snapshot() == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "5xx: TokenAuthentication looks the key up in PostgreSQL as given; a NUL byte in it raises "
-    "DataError, a 500 (real servers may drop such a header first)."))
 def test_a_token_with_a_nul_byte_is_401(maker):
     client = APIClient(HTTP_AUTHORIZATION="Token abc\x00def")
     client.raise_request_exception = False

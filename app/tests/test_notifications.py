@@ -1,5 +1,6 @@
 """Live notifications: the WebSocket consumer over the real Redis channel layer."""
 import asyncio
+from urllib.parse import quote
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -30,7 +31,7 @@ async def connect(user=None, *, via="header", token=None):
     if key and via == "header":
         headers = [(b"authorization", f"Token {key}".encode())]
     elif key:
-        path += f"?token={key}"
+        path += f"?token={quote(key)}"
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await communicator.connect(timeout=5)
     return communicator, connected, code
@@ -59,7 +60,7 @@ async def test_a_valid_token_connects_and_is_greeted_with_its_roles(via, operato
         await communicator.disconnect()
 
 
-@pytest.mark.parametrize("token", [None, "not-a-real-token"])
+@pytest.mark.parametrize("token", [None, "not-a-real-token", "nul\x00byte"])
 async def test_no_valid_token_no_connection(token):
     _communicator, connected, code = await connect(token=token)
     assert not connected

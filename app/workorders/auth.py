@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.authtoken.models import Token
 
+from .authentication import is_plausible_key
 from .roles import roles_of
 
 
@@ -27,7 +28,7 @@ def _token_from(scope) -> str | None:
 
 @database_sync_to_async
 def _user_for(key: str | None):
-    if not key:
+    if not key or not is_plausible_key(key):
         return AnonymousUser()
     try:
         user = Token.objects.select_related("user").get(key=key).user

@@ -92,8 +92,16 @@ class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class UsernameField(serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        # Checked before the lookup: PostgreSQL refuses a NUL byte with an error, a 500.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    assignee = UsernameField(slug_field="username", queryset=User.objects.all())
 
 
 class TransitionSerializer(serializers.ModelSerializer):

@@ -43,9 +43,14 @@ TASK_RULES = {
 WORKABLE = frozenset({S.ASSIGNED, S.IN_PROGRESS})
 
 
-def _check(rule: Rule, action: str, actor, status: str, what: str) -> None:
+def require_role(action: str, actor, what: str = "work order") -> None:
+    rule = WORK_ORDER_RULES.get(action) or TASK_RULES[action]
     if not has_role(actor, rule.role):
         raise PermissionDenied(f"Only a {rule.role} may {action} a {what}.")
+
+
+def _check(rule: Rule, action: str, actor, status: str, what: str) -> None:
+    require_role(action, actor, what)
     if status not in rule.sources:
         allowed = " or ".join(sorted(rule.sources))
         raise TransitionNotAllowed(

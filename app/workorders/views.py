@@ -1,15 +1,19 @@
 """The REST API: work orders, their tasks and transitions, operators, and the current user."""
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from . import transitions
-from .filters import TaskFilter, WorkOrderFilter
+from .filters import TaskFilter, WorkOrderFilter, WorkOrderOrdering
 from .models import Role, Task, TaskStatus
 from .models import WorkOrderStatus as S
+from .parsers import PARSERS
 from .permissions import (
     HasRole,
     IsSupervisor,
@@ -43,6 +47,7 @@ class WorkOrderViewSet(viewsets.ModelViewSet):
     permission_classes = PERMISSIONS
     is_transition = False  # set per action: transitions check their own rules
     filterset_class = WorkOrderFilter
+    filter_backends = [DjangoFilterBackend, SearchFilter, WorkOrderOrdering]
     search_fields = ["number", "title", "description"]
     ordering_fields = ["created_at", "updated_at", "due_date", "priority", "number"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -73,8 +78,16 @@ class WorkOrderViewSet(viewsets.ModelViewSet):
         _refuse_unless_draft(work_order, "delete")
         work_order.delete()
 
-    def _transition(self, request, action_name, **details):
-        work_order = self.get_object()  # 404 unless visible, before any rule is checked
+    def _transition(self, request, action_name, body_class=None):
+        # Visibility (404), then role (403), then the body (400): a body error must not tell a
+        # user who may not act here anything (such as whether a username exists).
+        work_order = self.get_object()
+        transitions.require_role(action_name, request.user)
+        details = {}
+        if body_class is not None:
+            body = body_class(data=request.data)
+            body.is_valid(raise_exception=True)
+            details = body.validated_data
         transitions.change_work_order(work_order.pk, action_name, request.user, **details)
         return Response(WorkOrderSerializer(self.get_queryset().get(pk=work_order.pk)).data)
 
@@ -91,9 +104,7 @@ class WorkOrderViewSet(viewsets.ModelViewSet):
     @extend_schema(request=RejectSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"], is_transition=True)
     def reject(self, request, pk=None):
-        body = RejectSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._transition(request, "reject", reason=body.validated_data["reason"])
+        return self._transition(request, "reject", RejectSerializer)
 
     @extend_schema(request=None, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"], is_transition=True)
@@ -103,9 +114,7 @@ class WorkOrderViewSet(viewsets.ModelViewSet):
     @extend_schema(request=AssignSerializer, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"], is_transition=True)
     def assign(self, request, pk=None):
-        body = AssignSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._transition(request, "assign", assignee=body.validated_data["assignee"])
+        return self._transition(request, "assign", AssignSerializer)
 
     @extend_schema(responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -166,6 +175,12 @@ class OperatorList(generics.ListAPIView):
     def get_queryset(self):
         return (User.objects.filter(groups__name=Role.OPERATOR, is_active=True)
                 .prefetch_related("groups").order_by("username"))
+
+
+class TokenLogin(ObtainAuthToken):
+    """POST username and password, get the user's API token."""
+
+    parser_classes = PARSERS  # ObtainAuthToken lists its own, without our JSON parser
 
 
 class Me(generics.RetrieveAPIView):
