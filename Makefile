@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # command=package pairs: the programs the tests start, and the Debian packages that bring them.
-SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresql-client
+SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresql-client \
+	nginx=nginx prometheus=prometheus
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup test lint app-tests sla clean
+.PHONY: setup test lint app-tests harness-tests suites sla clean
 
 setup: $(VENV)/.installed
 
@@ -28,12 +29,18 @@ lint: setup
 app-tests: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS) app/tests
 
-# Every test of the project: lint, then the whole test tree.
-test: lint
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+harness-tests: setup
+	$(BIN)/pytest fixtures/tests
+
+# The suites share one stack and must not load it concurrently: one process, no xdist.
+suites: setup
+	$(BIN)/pytest suites
+
+# Every test of the project: lint, the app's tests, the harness's, and every suite.
+test: lint app-tests harness-tests suites
 
 sla: setup
-	$(BIN)/pytest -m sla
+	$(BIN)/pytest -m "sla or smoke" suites
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache reports/allure-results reports/sla-summary.json
