@@ -89,3 +89,30 @@ def test_daphne_refuses_a_websocket_without_a_valid_token(servers):
     with pytest.raises(InvalidStatus) as refused:
         asyncio.run(attempt())
     assert refused.value.response.status_code == 403
+
+
+def test_an_idle_socket_stays_open_and_still_receives(servers, work_order_in, supervisor,
+                                                      operator):
+    """Idle past the Redis client's default 5 s read timeout: the channel layer's blocking
+    read must not time out and take the socket down with it."""
+    http, ws = servers
+    work_order = work_order_in("approved")
+    operator_token = Token.objects.create(user=operator).key
+    supervisor_token = Token.objects.create(user=supervisor).key
+
+    async def scenario():
+        async with connect(f"{ws.ws_url}/ws/notifications/", open_timeout=10, ping_interval=None,
+                           additional_headers={"Authorization": f"Token {operator_token}"}) as sock:
+            assert json.loads(await sock.recv())["type"] == "hello"
+            await asyncio.sleep(12)  # quiet: no message either way
+            async with httpx.AsyncClient() as client:
+                response = await client.post(
+                    f"{http.url}/api/work-orders/{work_order.pk}/assign/",
+                    json={"assignee": operator.username},
+                    headers={"Authorization": f"Token {supervisor_token}",
+                             "X-Forwarded-Proto": "https"})
+                assert response.status_code == 200, response.text
+            return json.loads(await asyncio.wait_for(sock.recv(), timeout=10))
+
+    assert asyncio.run(scenario())["type"] == "work_order.assign"
+    assert "Timeout reading" not in ws.log_path.read_text()

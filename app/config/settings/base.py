@@ -153,7 +153,10 @@ def redis_settings(url: str) -> tuple[dict, dict]:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [url],
+                # Each consumer waits on Redis in 5 s blocking reads (channels-redis'
+                # brpop_timeout); redis-py's default socket timeout is also 5 s, and when it
+                # wins the read fails and daphne closes the idle socket. Outlast the read.
+                "hosts": [{"address": url, "socket_timeout": 30, "socket_connect_timeout": 2}],
                 "group_expiry": WEBSOCKET_LIFETIME_SECONDS,
             },
         }

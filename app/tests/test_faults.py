@@ -1,0 +1,53 @@
+"""Fault injection exists for the gate tests only: production settings can never enable it."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+
+APP_DIR = Path(__file__).resolve().parents[1]
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "q8-Zr!v2#mLk0@tW7^yXe4&pNs9*bHd1(cJf6)gUa3_oRi5+lQ",
+    "DJANGO_ALLOWED_HOSTS": "workorders.example.com",
+    "DATABASE_URL": "postgresql://app:pw@db.internal:5432/workorders",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+
+
+def middleware_of(settings_module: str, fault_file: Path) -> list[str]:
+    env = {**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": settings_module,
+           "FAULT_FILE": str(fault_file), "FAULT_INJECTION": "True"}
+    code = "import django; django.setup(); from django.conf import settings; " \
+           "print(','.join(settings.MIDDLEWARE), getattr(settings, 'FAULT_INJECTION', False))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=APP_DIR, env=env,
+                            capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout.split()
+
+
+def test_production_settings_have_no_fault_injection_even_when_asked(tmp_path):
+    middleware, enabled = middleware_of("config.settings.production", tmp_path / "faults.json")
+    assert "FaultInjectionMiddleware" not in middleware
+    assert enabled == "False"
+
+
+def test_degraded_settings_install_it_after_the_metrics_middleware(tmp_path):
+    middleware, enabled = middleware_of("config.settings.degraded", tmp_path / "faults.json")
+    names = middleware.split(",")
+    assert names[1] == "workorders.faults.FaultInjectionMiddleware"
+    assert names[0].endswith("PrometheusBeforeMiddleware")
+    assert enabled == "True"
+
+
+@pytest.mark.django_db
+def test_the_middleware_refuses_to_run_without_the_setting(tmp_path):
+    fault_file = tmp_path / "faults.json"
+    fault_file.write_text(json.dumps({"error_share": 1.0}))
+    stack = ["workorders.faults.FaultInjectionMiddleware",
+             "django.middleware.common.CommonMiddleware"]
+    with override_settings(MIDDLEWARE=stack, FAULT_FILE=str(fault_file)):
+        assert Client().get("/api/").status_code != 503  # a new client loads the middleware
+    with override_settings(MIDDLEWARE=stack, FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
+        assert Client().get("/api/").status_code == 503

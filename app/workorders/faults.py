@@ -1,0 +1,44 @@
+"""Deliberate faults for proving that the SLA gates fail when a promise is broken.
+
+Only config.settings.degraded installs this middleware, and it refuses to run unless those
+settings say FAULT_INJECTION = True: production settings cannot enable it, whatever the
+environment holds. The faults are read from a JSON file (FAULT_FILE) on each request, so one
+running stack can be healthy, slow or failing in turn:
+    {"latency_ms": 1500, "latency_share": 0.1, "error_share": 0.02, "path_prefix": "/api/"}
+"""
+import json
+import random
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.http import JsonResponse
+
+
+class FaultInjectionMiddleware:
+    def __init__(self, get_response):
+        if not getattr(settings, "FAULT_INJECTION", False):
+            raise MiddlewareNotUsed("fault injection is off in these settings")
+        self.get_response = get_response
+        self.path = Path(settings.FAULT_FILE)
+        self._stamp, self._faults = None, {}
+
+    def faults(self) -> dict:
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return {}
+        if stamp != self._stamp:
+            self._stamp, self._faults = stamp, json.loads(self.path.read_text() or "{}")
+        return self._faults
+
+    def __call__(self, request):
+        faults = self.faults()
+        if faults and request.path.startswith(faults.get("path_prefix", "/api/")):
+            draw = random.random()  # noqa: S311 - a fault's share, not a secret
+            if draw < faults.get("error_share", 0):
+                return JsonResponse({"detail": "Injected fault."}, status=503)
+            if draw < faults.get("error_share", 0) + faults.get("latency_share", 0):
+                time.sleep(faults.get("latency_ms", 0) / 1000)
+        return self.get_response(request)

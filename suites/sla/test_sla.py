@@ -1,0 +1,30 @@
+"""The SLA: every threshold of the thresholds file, judged on one load run, as its own test.
+
+A promise broken is a failure that says by how much; a run that cannot support a verdict
+(saturated generator, too few requests, no samples) is an error, never a pass.
+"""
+import pytest
+
+from fixtures import sla
+from fixtures.sla_session import record, thresholds_for
+
+pytestmark = pytest.mark.sla
+
+
+def pytest_generate_tests(metafunc):
+    if "promise" in metafunc.fixturenames:
+        names = sla.check_names(thresholds_for(metafunc.config))
+        metafunc.parametrize("promise", names, ids=names, indirect=True)
+
+
+@pytest.fixture
+def promise(request, sla_checks) -> sla.Check:
+    check = sla_checks[request.param]
+    record(request.config, check)
+    if check.verdict == sla.INCONCLUSIVE:
+        raise sla.Inconclusive(check.message())  # in set-up: reported as an error
+    return check
+
+
+def test_promise_holds(promise):
+    assert promise.verdict == sla.PASS, promise.message()
