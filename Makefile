@@ -37,10 +37,14 @@ suites: setup
 	$(BIN)/pytest suites
 
 # Every test of the project: lint, the app's tests, the harness's, and every suite.
-test: lint app-tests harness-tests suites
+test: lint
+	rm -rf reports/allure-results
+	$(MAKE) app-tests harness-tests suites
 
+# The SLA verification on the embedded local stack (pytest -m sla: the load and every promise).
 sla: setup
-	$(BIN)/pytest -m "sla or smoke" suites
+	rm -rf reports/allure-results
+	$(BIN)/pytest -m sla suites
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache reports/allure-results reports/sla-summary.json
