@@ -6,7 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 # command=package pairs: the programs the tests start, and the Debian packages that bring them.
 SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresql-client \
-	nginx=nginx prometheus=prometheus
+	nginx=nginx prometheus=prometheus promtool=prometheus \
+	prometheus-node-exporter=prometheus-node-exporter \
+	prometheus-postgres-exporter=prometheus-postgres-exporter \
+	prometheus-redis-exporter=prometheus-redis-exporter \
+	prometheus-nginx-exporter=prometheus-nginx-exporter mtail=mtail
 PYTEST_WORKERS ?= 2
 
 .PHONY: setup test lint app-tests harness-tests suites sla clean
@@ -25,6 +29,8 @@ $(VENV)/.installed: requirements.txt requirements-test.txt scripts/system-packag
 
 lint: setup
 	$(BIN)/ruff check .
+	promtool check rules app/deploy/alerts.yml
+	promtool test rules app/deploy/alerts_test.yml
 
 app-tests: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS) app/tests

@@ -3,9 +3,15 @@
 It adds the fault-injection middleware (workorders.faults) right after the metrics middleware,
 so Prometheus sees the injected latency and errors as a client would.
 """
+import os
+
 from .production import *  # noqa: F403
 from .production import MIDDLEWARE, mandatory
 
 FAULT_INJECTION = True
 FAULT_FILE = mandatory("FAULT_FILE")
 MIDDLEWARE = [MIDDLEWARE[0], "workorders.faults.FaultInjectionMiddleware", *MIDDLEWARE[1:]]
+
+# A deliberately wrong histogram layout, for proving the monitoring checks notice it.
+if buckets := os.environ.get("FAULT_LATENCY_BUCKETS"):
+    PROMETHEUS_LATENCY_BUCKETS = (*(float(b) for b in buckets.split(",")), float("inf"))
