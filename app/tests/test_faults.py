@@ -8,13 +8,9 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
+from tests.production import PRODUCTION_ENV
+
 APP_DIR = Path(__file__).resolve().parents[1]
-PRODUCTION_ENV = {
-    "DJANGO_SECRET_KEY": "q8-Zr!v2#mLk0@tW7^yXe4&pNs9*bHd1(cJf6)gUa3_oRi5+lQ",
-    "DJANGO_ALLOWED_HOSTS": "workorders.example.com",
-    "DATABASE_URL": "postgresql://app:pw@db.internal:5432/workorders",
-    "REDIS_URL": "redis://cache.internal:6379/0",
-}
 
 
 def middleware_of(settings_module: str, fault_file: Path) -> list[str]:

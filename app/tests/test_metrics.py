@@ -1,6 +1,5 @@
 """/metrics/: SLA thresholds as bucket edges, the app's own metrics, and sums that stay right
 when gunicorn runs several workers (each scrape lands on one worker)."""
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -9,6 +8,7 @@ from django.conf import settings
 from prometheus_client.parser import text_string_to_metric_families
 
 from fixtures.stack import gunicorn
+from tests.production import server_env
 
 LATENCY = "django_http_requests_latency_seconds_by_view_method"
 REQUESTS = "django_http_requests_total_by_view_transport_method"
@@ -38,16 +38,7 @@ def test_the_apps_own_metrics_are_exported(client):
 
 @pytest.fixture
 def gunicorn_3_workers(tmp_path):
-    database = settings.DATABASES["default"]
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": os.urandom(32).hex(),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT']}"
-                        "/postgres",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    server = gunicorn.start(tmp_path, env, workers=3)
+    server = gunicorn.start(tmp_path, server_env(settings), workers=3)
     yield server
     server.stop()
 

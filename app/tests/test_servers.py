@@ -2,7 +2,6 @@
 connected to daphne, through the Redis channel layer, and both count it in their metrics."""
 import asyncio
 import json
-import os
 
 import httpx
 import pytest
@@ -13,21 +12,14 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from fixtures.stack import daphne, gunicorn
+from tests.production import server_env
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the servers must see committed rows
 
 
 @pytest.fixture
 def servers(tmp_path, django_db_setup):
-    database = settings.DATABASES["default"]
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": os.urandom(32).hex(),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT']}"
-                        f"/{database['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-    }
+    env = server_env(settings, settings.DATABASES["default"]["NAME"])
     http = gunicorn.start(tmp_path / "gunicorn", env, workers=2)
     try:
         ws = daphne.start(tmp_path / "daphne", env)
@@ -45,17 +37,18 @@ def metric(url: str, name: str, **labels) -> float:
                if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()))
 
 
-def test_an_assignment_made_through_gunicorn_reaches_the_operator_on_daphne(
-        servers, work_order_in, supervisor, operator):
+def assign_and_listen(servers, work_order, supervisor, operator, quiet_s: float = 0) -> dict:
+    """The operator listens on daphne (quiet for quiet_s first); the supervisor assigns the
+    work order to them through gunicorn; returns the first event the operator receives."""
     http, ws = servers
-    work_order = work_order_in("approved")
     operator_token = Token.objects.create(user=operator).key
     supervisor_token = Token.objects.create(user=supervisor).key
 
     async def scenario():
-        async with connect(f"{ws.ws_url}/ws/notifications/", open_timeout=10,
+        async with connect(f"{ws.ws_url}/ws/notifications/", open_timeout=10, ping_interval=None,
                            additional_headers={"Authorization": f"Token {operator_token}"}) as sock:
             assert json.loads(await sock.recv())["type"] == "hello"
+            await asyncio.sleep(quiet_s)
             async with httpx.AsyncClient() as client:
                 response = await client.post(
                     f"{http.url}/api/work-orders/{work_order.pk}/assign/",
@@ -66,7 +59,14 @@ def test_an_assignment_made_through_gunicorn_reaches_the_operator_on_daphne(
                 assert response.status_code == 200, response.text
             return json.loads(await asyncio.wait_for(sock.recv(), timeout=10))
 
-    event = asyncio.run(scenario())
+    return asyncio.run(scenario())
+
+
+def test_an_assignment_made_through_gunicorn_reaches_the_operator_on_daphne(
+        servers, work_order_in, supervisor, operator):
+    http, ws = servers
+    work_order = work_order_in("approved")
+    event = assign_and_listen(servers, work_order, supervisor, operator)
     assert event["type"] == "work_order.assign"
     assert event["work_order"]["id"] == work_order.pk
     assert event["actor"] == supervisor.username
@@ -95,24 +95,7 @@ def test_an_idle_socket_stays_open_and_still_receives(servers, work_order_in, su
                                                       operator):
     """Idle past the Redis client's default 5 s read timeout: the channel layer's blocking
     read must not time out and take the socket down with it."""
-    http, ws = servers
-    work_order = work_order_in("approved")
-    operator_token = Token.objects.create(user=operator).key
-    supervisor_token = Token.objects.create(user=supervisor).key
-
-    async def scenario():
-        async with connect(f"{ws.ws_url}/ws/notifications/", open_timeout=10, ping_interval=None,
-                           additional_headers={"Authorization": f"Token {operator_token}"}) as sock:
-            assert json.loads(await sock.recv())["type"] == "hello"
-            await asyncio.sleep(12)  # quiet: no message either way
-            async with httpx.AsyncClient() as client:
-                response = await client.post(
-                    f"{http.url}/api/work-orders/{work_order.pk}/assign/",
-                    json={"assignee": operator.username},
-                    headers={"Authorization": f"Token {supervisor_token}",
-                             "X-Forwarded-Proto": "https"})
-                assert response.status_code == 200, response.text
-            return json.loads(await asyncio.wait_for(sock.recv(), timeout=10))
-
-    assert asyncio.run(scenario())["type"] == "work_order.assign"
-    assert "Timeout reading" not in ws.log_path.read_text()
+    event = assign_and_listen(servers, work_order_in("approved"), supervisor, operator,
+                              quiet_s=12)
+    assert event["type"] == "work_order.assign"
+    assert "Timeout reading" not in servers[1].log_path.read_text()

@@ -9,18 +9,14 @@ the thresholds file.
 import pytest
 
 from fixtures import backup, sla
-from fixtures.sla_session import record
+from fixtures.sla_session import judged
 
 pytestmark = [pytest.mark.drill, pytest.mark.sla]
 
 
 @pytest.fixture(params=backup.CHECK_NAMES)
 def finding(request, backup_drill) -> sla.Check:
-    check = backup_drill[request.param]
-    record(request.config, check)
-    if check.verdict == sla.INCONCLUSIVE:
-        raise sla.Inconclusive(check.message())
-    return check
+    return judged(request, backup_drill)
 
 
 def test_the_backup_restores_and_serves(finding):

@@ -7,18 +7,14 @@ gunicorn workers; the backing services under load; and /metrics/ kept from the p
 import pytest
 
 from fixtures import monitoring, sla
-from fixtures.sla_session import record
+from fixtures.sla_session import judged
 
 pytestmark = [pytest.mark.sla, pytest.mark.monitoring]
 
 
 @pytest.fixture(params=monitoring.CHECK_NAMES)
 def server_view(request, server_checks) -> sla.Check:
-    check = server_checks[request.param]
-    record(request.config, check)
-    if check.verdict == sla.INCONCLUSIVE:
-        raise sla.Inconclusive(check.message())  # in set-up: reported as an error
-    return check
+    return judged(request, server_checks)
 
 
 def test_server_side_promise_holds(server_view):

@@ -6,7 +6,7 @@ A promise broken is a failure that says by how much; a run that cannot support a
 import pytest
 
 from fixtures import sla
-from fixtures.sla_session import record, thresholds_for
+from fixtures.sla_session import judged, thresholds_for
 
 pytestmark = pytest.mark.sla
 
@@ -19,11 +19,7 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture
 def promise(request, sla_checks) -> sla.Check:
-    check = sla_checks[request.param]
-    record(request.config, check)
-    if check.verdict == sla.INCONCLUSIVE:
-        raise sla.Inconclusive(check.message())  # in set-up: reported as an error
-    return check
+    return judged(request, sla_checks)
 
 
 def test_promise_holds(promise):
