@@ -32,3 +32,16 @@ def test_readiness_is_503_and_names_redis_when_redis_is_down(client, settings):
 def test_health_answers_are_never_cached(client):
     response = client.get("/health/ready/")
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_database_outage_is_a_quick_503_with_retry_after(rf):
+    from django.db import OperationalError
+
+    from workorders.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    response = middleware.process_exception(rf.get("/api/work-orders/"),
+                                            OperationalError("connection refused"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert middleware.process_exception(rf.get("/"), ValueError("a bug")) is None  # stays 500
