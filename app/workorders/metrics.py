@@ -21,6 +21,10 @@ NOTIFICATIONS_DELIVERED = Counter(
     "workorders_notifications_delivered_total",
     "Notifications written to a client's WebSocket, by event type.", ["event"],
 )
+NOTIFICATIONS_REPLAYED = Counter(
+    "workorders_notifications_replayed_total",
+    "Missed notifications sent again to a reconnecting client (WebSocket `after`).",
+)
 NOTIFICATION_DELAY = Histogram(
     "workorders_notification_delay_seconds",
     "Time from publishing a notification to writing it to a client's WebSocket.",

@@ -1,5 +1,6 @@
 """Work orders, their tasks, and the audit trail of every status change."""
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 
 
@@ -113,6 +114,11 @@ class Transition(models.Model):
                               related_name="transitions")
     note = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
+    # The notification this change owed, and to whom, kept with it: a client that was offline
+    # asks for what it missed by id (the WebSocket's `after`), and a Redis outage loses nothing.
+    notification = models.JSONField(null=True, editable=False)
+    audience_users = ArrayField(models.IntegerField(), default=list, editable=False)
+    audience_roles = ArrayField(models.CharField(max_length=20), default=list, editable=False)
 
     class Meta:
         ordering = ["at", "id"]

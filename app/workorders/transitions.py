@@ -94,11 +94,12 @@ def change_work_order(work_order_id: int, action: str, actor, *, reason: str = "
         previous = work_order.status
         work_order.status = rule.target
         work_order.save()
-        Transition.objects.create(work_order=work_order, action=action, from_status=previous,
-                                  to_status=rule.target, actor=actor, note=reason.strip())
+        record = Transition.objects.create(
+            work_order=work_order, action=action, from_status=previous, to_status=rule.target,
+            actor=actor, note=reason.strip(),
+            **notifications.addressed(f"work_order.{action}", work_order, actor, recipients, roles))
     TRANSITIONS.labels("work_order", action).inc()
-    transaction.on_commit(lambda: notifications.publish(
-        f"work_order.{action}", work_order, actor, recipients, roles))
+    transaction.on_commit(lambda: notifications.publish(record))
     return work_order
 
 
@@ -127,21 +128,25 @@ def change_task(task_id: int, action: str, actor) -> Task:
         else:
             task.completed_at = now
         task.save(update_fields=["status", "started_at", "completed_at"])
-        Transition.objects.create(work_order=work_order, task=task, action=action,
-                                  from_status=previous, to_status=rule.target, actor=actor)
         wo_previous = work_order.status
         if action == "start" and work_order.status == S.ASSIGNED:
             work_order.status = S.IN_PROGRESS
         elif action == "complete" and not work_order.tasks.exclude(status=TaskStatus.DONE).exists():
             work_order.status, work_order.completed_at = S.COMPLETED, now
-        if work_order.status != wo_previous:
+        moved = work_order.status != wo_previous
+        event = "work_order.completed" if work_order.status == S.COMPLETED else f"task.{action}"
+        # One event per change, kept on the last row written: the work order's when it moved.
+        owed = notifications.addressed(event, work_order, actor,
+                                       {work_order.created_by_id, work_order.approved_by_id},
+                                       task=task)
+        record = Transition.objects.create(work_order=work_order, task=task, action=action,
+                                           from_status=previous, to_status=rule.target,
+                                           actor=actor, **({} if moved else owed))
+        if moved:
             work_order.save(update_fields=["status", "completed_at", "updated_at"])
-            Transition.objects.create(work_order=work_order, action=work_order.status,
-                                      from_status=wo_previous, to_status=work_order.status,
-                                      actor=actor)
+            record = Transition.objects.create(work_order=work_order, action=work_order.status,
+                                               from_status=wo_previous,
+                                               to_status=work_order.status, actor=actor, **owed)
     TRANSITIONS.labels("task", action).inc()
-    recipients = {work_order.created_by_id, work_order.approved_by_id}
-    event = "work_order.completed" if work_order.status == S.COMPLETED else f"task.{action}"
-    transaction.on_commit(lambda: notifications.publish(
-        event, work_order, actor, recipients, task=task))
+    transaction.on_commit(lambda: notifications.publish(record))
     return task

@@ -45,6 +45,40 @@ def test_an_nginx_reload_under_load_fails_nothing(request, target, local_stack, 
     assert outcome.errors == [], outcome.describe()
 
 
+def test_a_daphne_restart_drops_sockets_but_loses_no_notification(
+        request, target, local_stack, limits):
+    # The maker hears its own submissions (its user group), a supervisor every one (its role
+    # group); both reconnect with the last seq they saw, and are owed each submission.
+    with resilience.Listener(target, "maker") as maker, \
+            resilience.Listener(target, "supervisor") as supervisor:
+        outcome = resilience.under_load(
+            target, lambda: resilience.restart(local_stack, "Daphne"), writes=True)
+        missing = {listener.persona: listener.wait_for("work_order.submit", outcome.submitted,
+                                                       timeout=limits["max_recovery_s"])
+                   for listener in (maker, supervisor)}
+    listeners = (maker, supervisor)
+    reconnect_s = max((s for listener in listeners for s in listener.outages), default=0.0)
+    replayed = sum(how == "replayed" for listener in listeners for how in listener.heard.values())
+    lost = sum(len(ids) for ids in missing.values())
+    record(request.config, sla.Check(
+        "resilience daphne restart reconnect_s", limits["max_recovery_s"], reconnect_s, "s",
+        "client", sla.PASS if reconnect_s < limits["max_recovery_s"] else sla.FAIL,
+        f"{len(outcome.submitted)} submissions owed to each of 2 clients; {replayed} came by "
+        f"replay after reconnecting, {lost} never came"))
+    record(request.config, sla.Check(
+        "resilience daphne restart notifications_lost", 0, lost, "count", "client",
+        sla.PASS if lost == 0 else sla.FAIL, f"missing per client (work order ids): {missing}",
+        better="equal"))
+
+    assert outcome.errors == [], outcome.describe()  # HTTP is gunicorn's: untouched
+    assert outcome.submitted, "no submission was acknowledged: nothing was owed"
+    assert all(listener.outages for listener in listeners), \
+        "no socket dropped: was daphne restarted?"
+    assert reconnect_s < limits["max_recovery_s"]
+    assert not any(missing.values()), (
+        f"notifications owed but never delivered, live or replayed: {missing}")
+
+
 def test_a_redis_restart_keeps_the_api_serving_and_notifications_resume(
         request, target, local_stack, limits):
     outcome = resilience.under_load(
