@@ -47,3 +47,19 @@ def test_the_middleware_refuses_to_run_without_the_setting(tmp_path):
         assert Client().get("/api/").status_code != 503  # a new client loads the middleware
     with override_settings(MIDDLEWARE=stack, FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
         assert Client().get("/api/").status_code == 503
+
+
+@pytest.mark.django_db
+def test_a_slowdown_makes_each_request_that_much_slower_than_the_app_made_it(tmp_path,
+                                                                           monkeypatch):
+    from workorders import faults
+
+    slept = []
+    monkeypatch.setattr(faults.time, "sleep", slept.append)
+    fault_file = tmp_path / "faults.json"
+    fault_file.write_text(json.dumps({"slowdown": 0.3, "path_prefix": "/health/"}))
+    stack = ["workorders.faults.FaultInjectionMiddleware"]
+    with override_settings(MIDDLEWARE=stack, FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
+        assert Client().get("/health/live/").status_code == 200
+        assert Client().get("/api/").status_code != 503  # outside the prefix: untouched
+    assert len(slept) == 1 and 0 < slept[0] < 1

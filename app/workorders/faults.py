@@ -5,6 +5,8 @@ settings say FAULT_INJECTION = True: production settings cannot enable it, whate
 environment holds. The faults are read from a JSON file (FAULT_FILE) on each request, so one
 running stack can be healthy, slow or failing in turn:
     {"latency_ms": 1500, "latency_share": 0.1, "error_share": 0.02, "path_prefix": "/api/"}
+`slowdown` makes every matching request that much slower than the app made it (0.3: each
+takes 30 % longer, the worker held meanwhile), as a regression in the code would.
 """
 import json
 import random
@@ -41,4 +43,9 @@ class FaultInjectionMiddleware:
                 return JsonResponse({"detail": "Injected fault."}, status=503)
             if draw < faults.get("error_share", 0) + faults.get("latency_share", 0):
                 time.sleep(faults.get("latency_ms", 0) / 1000)
+            if faults.get("slowdown"):
+                started = time.perf_counter()
+                response = self.get_response(request)
+                time.sleep((time.perf_counter() - started) * faults["slowdown"])
+                return response
         return self.get_response(request)
