@@ -156,8 +156,10 @@ async def test_an_event_missed_while_disconnected_is_replayed_on_reconnection(
     try:
         assert connected
         event = await next_event(communicator, "work_order.assign")
-        assert event["replayed"] is True and event["seq"] > cursor
-        assert event["work_order"]["id"] == work_order.pk and event["actor"] == supervisor.username
+        assert event["replayed"] is True
+        assert event["seq"] > cursor
+        assert event["work_order"]["id"] == work_order.pk
+        assert event["actor"] == supervisor.username
         done = await next_event(communicator, "replay.done")
         assert done == {"type": "replay.done", "seq": event["seq"], "more": False}
         # Someone it was not for gets nothing but the end of an empty replay.
@@ -197,7 +199,8 @@ async def test_a_notification_redis_could_not_carry_is_still_replayed(
     communicator, _, _ = await connect(supervisor, after=0)
     try:
         event = await next_event(communicator, "work_order.submit")
-        assert event["work_order"]["id"] == work_order.pk and event["replayed"] is True
+        assert event["work_order"]["id"] == work_order.pk
+        assert event["replayed"] is True
     finally:
         await communicator.disconnect()
 
