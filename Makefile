@@ -10,10 +10,11 @@ SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresq
 	prometheus-node-exporter=prometheus-node-exporter \
 	prometheus-postgres-exporter=prometheus-postgres-exporter \
 	prometheus-redis-exporter=prometheus-redis-exporter \
-	prometheus-nginx-exporter=prometheus-nginx-exporter mtail=mtail
+	prometheus-nginx-exporter=prometheus-nginx-exporter mtail=mtail \
+	java=openjdk-17-jre-headless npm=npm chromium=chromium chromedriver=chromium-driver
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup test lint app-tests harness-tests suites sla clean
+.PHONY: setup test lint app-tests harness-tests suites sla report clean
 
 setup: $(VENV)/.installed
 
@@ -45,12 +46,22 @@ suites: setup
 # Every test of the project: lint, the app's tests, the harness's, and every suite.
 test: lint
 	rm -rf reports/allure-results
-	$(MAKE) app-tests harness-tests suites
+	$(MAKE) app-tests harness-tests suites report
 
 # The SLA verification on the embedded local stack (pytest -m sla: the load and every promise).
 sla: setup
 	rm -rf reports/allure-results
 	$(BIN)/pytest -m sla suites
 
+# The HTML report of the last run, built with the pinned Allure tool (scripts/allure.sh installs
+# it into .tools/), then opened in headless Chromium and compared with reports/sla-summary.json.
+# --alluredir= : the check's own result stays out of the results the report was built from.
+report: setup
+	@test -d reports/allure-results || \
+	  { echo "error: no reports/allure-results to build a report from: run make sla first" >&2; exit 1; }
+	scripts/allure.sh generate --clean -o reports/allure-report reports/allure-results
+	$(BIN)/pytest --alluredir= -m report suites/report
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache reports/allure-results reports/sla-summary.json
+	rm -rf $(VENV) .pytest_cache .ruff_cache reports/allure-results reports/sla-summary.json \
+	  reports/allure-report .tools
