@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresq
 	java=openjdk-17-jre-headless npm=npm chromium=chromium chromedriver=chromium-driver
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup test lint app-tests harness-tests suites sla report clean
+.PHONY: setup test lint app-tests harness-tests suites sla report bench clean
 
 setup: $(VENV)/.installed
 
@@ -61,6 +61,12 @@ report: setup
 	  { echo "error: no reports/allure-results to build a report from: run make sla first" >&2; exit 1; }
 	scripts/allure.sh generate --clean -o reports/allure-report reports/allure-results
 	$(BIN)/pytest --alluredir= -m report suites/report
+
+# The capacity benchmark (bench/capacity.py): figures beside the goals of issue 9, printed and
+# written to reports/bench/capacity.json. Not part of `make test`: it saturates the machine.
+bench: setup
+	scripts/system-packages.sh wrk=wrk
+	$(BIN)/python -m bench.capacity $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache reports/allure-results reports/sla-summary.json \

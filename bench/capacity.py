@@ -1,0 +1,239 @@
+"""The capacity benchmark: how far the deployment is from breaking, as figures beside goals.
+
+    make bench        # or: .venv/bin/python -m bench.capacity [--quick] [--skip-sla-time]
+
+It starts the local stack (production settings, the shipped configs) and, in one run:
+- the load generator's own ceiling: Locust against wrk on the trivial view (/health/live/);
+- stepped loads per endpoint (the trivial view, the list, a detail) and for the realistic mix:
+  the arrival rate rises step by step, each user waiting a random gap (uniform, mean `GAP_S`)
+  between requests, never in synchronised bursts, until a step is not held (p95 over the
+  limit, an error, or under 90 % of the offered rate achieved). Reported per endpoint: the
+  highest rate held with p95 under the SLA (1000 ms) and under the internal target (50 ms), the
+  concurrent users that rate means at 1-3 s think time, and its ratio to the trivial view's;
+- WebSocket: a targeted notification's latency with 500 clients connected, and a broadcast to
+  all of them;
+- the wall time of `pytest -m sla` end to end.
+Results go to reports/bench/capacity.json and a table on stdout. Not a test: nothing asserts,
+the machine is shared; the figures are for people and for the README.
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fixtures import load
+from fixtures.stack import local
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCUSTFILE = "bench/locustfiles/endpoints.py"
+OUT = ROOT / "reports" / "bench" / "capacity.json"
+SLA_P95_MS, INTERNAL_P95_MS, MIX_P95_MS = 1000.0, 50.0, 100.0
+GAP_S = 0.25  # each stepped user's mean gap between requests: users = rate x (gap + latency)
+THINK_S = (1.0, 3.0)  # the plan's think time, to turn a rate into concurrent users
+RATES = [50, 100, 200, 300, 450, 650, 900, 1250, 1700, 2300]
+MIX_USERS = [100, 250, 500, 750, 1000, 1250, 1500]
+ENDPOINTS = {  # user class -> the endpoint it requests
+    "TrivialView": "GET /health/live/",
+    "WorkOrderList": "GET /api/work-orders/",
+    "WorkOrderDetail": "GET /api/work-orders/{id}/",
+}
+MIX_WEIGHTS = {"WorkOrderUser": 4, "MakerUser": 2, "SupervisorUser": 2, "OperatorUser": 2}
+
+
+def step(target, out_dir: Path, *, users: int, think: tuple, weights: dict, seconds: float,
+         locustfile: str = LOCUSTFILE, endpoint: str | None = None) -> dict:
+    """One step of the load: `users` users for `seconds` after a two-second ramp."""
+    profile = load.Profile(users=users, spawn_rate=max(users / 2, 1), duration_s=seconds,
+                           think_time_s=think, weights=weights, websocket_users=0)
+    result = load.run(target, profile, out_dir, locustfile=locustfile)
+    figures = result.endpoints.get(endpoint) if endpoint else result.total
+    if figures is None or not figures.requests:
+        return {"users": users, "rate": 0.0, "requests": 0, "failures": 0, "p95_ms": math.inf,
+                "avg_ms": math.inf}
+    return {"users": users, "rate": figures.requests / result.window_s,
+            "requests": figures.requests, "failures": figures.failures,
+            "p95_ms": figures.p95_ms, "avg_ms": figures.avg_ms,
+            "generator_saturated": result.cpu_warning}
+
+
+def held(measured: dict, offered: float | None, p95_limit: float) -> bool:
+    """A step is held when nothing failed, p95 is under the limit and (for a rate step) at
+    least 90 % of the offered rate was achieved."""
+    return (measured["requests"] > 0 and measured["failures"] == 0
+            and measured["p95_ms"] < p95_limit
+            and (offered is None or measured["rate"] >= 0.9 * offered))
+
+
+def stepped_endpoint(target, work: Path, user_class: str, seconds: float, rates) -> dict:
+    steps = []
+    for rate in rates:
+        users = max(2, math.ceil(rate * GAP_S))
+        measured = step(target, work / f"{user_class}-{rate}", users=users, think=(0, 2 * GAP_S),
+                        weights={user_class: 1}, seconds=seconds,
+                        endpoint=ENDPOINTS[user_class])
+        measured["offered"] = rate
+        steps.append(measured)
+        print(f"  {user_class:16} offered {rate:5}/s: achieved {measured['rate']:7.1f}/s, "
+              f"p95 {measured['p95_ms']:7.1f} ms, failures {measured['failures']}", flush=True)
+        if not held(measured, rate, SLA_P95_MS):
+            break
+    return summarise(steps)
+
+
+def summarise(steps: list[dict]) -> dict:
+    def best(limit):
+        rates = [s["rate"] for s in steps if held(s, s.get("offered"), limit)]
+        return max(rates, default=0.0)
+
+    sla_rate, internal_rate = best(SLA_P95_MS), best(INTERNAL_P95_MS)
+    return {"steps": steps, "rate_at_sla": sla_rate, "rate_at_50ms": internal_rate,
+            "users_at_sla": users_for(sla_rate), "users_at_50ms": users_for(internal_rate)}
+
+
+def users_for(rate: float) -> int:
+    """Concurrent users a rate means when each thinks 1-3 s (mean 2 s) between requests."""
+    return int(rate * sum(THINK_S) / 2)
+
+
+def mix_capacity(target, work: Path, seconds: float, steps_users) -> dict:
+    """The four user types of the SLA suite, 1-3 s think time, more users each step."""
+    steps = []
+    for users in steps_users:
+        measured = step(target, work / f"mix-{users}", users=users, think=THINK_S,
+                        weights=MIX_WEIGHTS, seconds=seconds, locustfile=load.LOCUSTFILE)
+        steps.append(measured)
+        print(f"  mix {users:5} users: {measured['rate']:7.1f}/s, p95 {measured['p95_ms']:7.1f} "
+              f"ms, failures {measured['failures']}", flush=True)
+        if not held(measured, None, SLA_P95_MS):
+            break
+    held_users = [s["users"] for s in steps if held(s, None, MIX_P95_MS)]
+    return {"steps": steps, "users_at_100ms": max(held_users, default=0),
+            "users_at_sla": max((s["users"] for s in steps if held(s, None, SLA_P95_MS)),
+                                default=0)}
+
+
+def generator_ceiling(target, work: Path, seconds: float) -> dict:
+    """Locust's rate against wrk's, both flat out on the trivial view from 64 connections."""
+    port = re.search(r":(\d+)$", target.base_url).group(1)
+    wrk = shutil.which("wrk")
+    wrk_rate = math.nan
+    if wrk:
+        done = subprocess.run([wrk, "-t2", "-c64", f"-d{int(seconds)}s",
+                               f"https://127.0.0.1:{port}/health/live/"],
+                              capture_output=True, text=True, timeout=seconds + 60)
+        found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+        wrk_rate = float(found.group(1)) if found else math.nan
+    locust = step(target, work / "generator", users=64, think=(0, 0),
+                  weights={"TrivialView": 1}, seconds=seconds, endpoint=ENDPOINTS["TrivialView"])
+    return {"wrk_rps": wrk_rate, "locust_rps": locust["rate"],
+            "ratio": locust["rate"] / wrk_rate if wrk_rate else math.nan,
+            "locust_saturated": locust.get("generator_saturated", False)}
+
+
+def sla_wall_time() -> float:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "pytest", "-m", "sla", "suites", "-q",
+                    "--alluredir=", "-p", "no:cacheprovider",
+                    f"--sla-reports={tempfile.mkdtemp(prefix='bench-sla-')}"],
+                   cwd=ROOT, capture_output=True, timeout=1800)
+    return time.monotonic() - started
+
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "unknown")
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(memory / 2**20, 1),
+            "python": platform.python_version(), "kernel": platform.release(),
+            "note": "load generator on the same cores as the stack"}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter steps (figures noisier)")
+    parser.add_argument("--skip-sla-time", action="store_true",
+                        help="do not time a full `pytest -m sla` run")
+    parser.add_argument("--skip-websocket", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    seconds = 6 if args.quick else 10
+    results: dict = {"machine": machine(), "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                         time.gmtime())}
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    stack = local.up(work / "stack")
+    try:
+        target = stack.target
+        print("Load generator ceiling (trivial view):", flush=True)
+        results["generator"] = generator_ceiling(target, work / "load", seconds)
+        results["endpoints"] = {}
+        for user_class in ENDPOINTS:
+            print(f"Stepped load, {ENDPOINTS[user_class]}:", flush=True)
+            results["endpoints"][ENDPOINTS[user_class]] = stepped_endpoint(
+                target, work / "load", user_class, seconds, RATES)
+        print("Realistic mix (1-3 s think time):", flush=True)
+        results["mix"] = mix_capacity(target, work / "load", seconds, MIX_USERS)
+        if not args.skip_websocket:
+            from bench import websocket
+
+            print("WebSocket, 500 clients:", flush=True)
+            results["websocket"] = websocket.measure(target, clients=500)
+    finally:
+        stack.down()
+        shutil.rmtree(work, ignore_errors=True)
+    if not args.skip_sla_time:
+        print("Timing pytest -m sla end to end...", flush=True)
+        results["sla_wall_s"] = sla_wall_time()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, default=str))
+    print(table(results))
+    print(f"\nwritten: {os.path.relpath(args.out)}")
+    return 0
+
+
+def table(results: dict) -> str:
+    """Every figure beside its goal, as Markdown (the README shows the latest)."""
+    endpoints = results["endpoints"]
+    ceiling = endpoints["GET /health/live/"]["rate_at_50ms"] or math.nan
+    lst, detail = endpoints["GET /api/work-orders/"], endpoints["GET /api/work-orders/{id}/"]
+    gen, mix = results["generator"], results["mix"]
+    rows = [
+        ("trivial view, highest rate at p95 < 50 ms (the ceiling)", f"{ceiling:.0f}/s", "-"),
+        ("list at p95 < 50 ms, share of the ceiling",
+         f"{lst['rate_at_50ms']:.0f}/s = {lst['rate_at_50ms'] / ceiling:.0%}", ">= 40 %"),
+        ("detail at p95 < 50 ms, share of the ceiling",
+         f"{detail['rate_at_50ms']:.0f}/s = {detail['rate_at_50ms'] / ceiling:.0%}", ">= 60 %"),
+        ("list at p95 < 1000 ms (SLA) / users at 1-3 s think",
+         f"{lst['rate_at_sla']:.0f}/s / {lst['users_at_sla']}", "-"),
+        ("detail at p95 < 1000 ms (SLA) / users at 1-3 s think",
+         f"{detail['rate_at_sla']:.0f}/s / {detail['users_at_sla']}", "-"),
+        ("realistic mix: most users held at p95 < 100 ms, no errors",
+         f"{mix['users_at_100ms']}", ">= 1000"),
+        ("realistic mix: most users held at p95 < 1000 ms (SLA)", f"{mix['users_at_sla']}", "-"),
+        ("load generator (Locust) / wrk on the trivial view",
+         f"{gen['locust_rps']:.0f} / {gen['wrk_rps']:.0f} = {gen['ratio']:.0%}", ">= 90 %"),
+    ]
+    ws = results.get("websocket")
+    if ws:
+        rows += [("WebSocket: targeted notification p95, 500 clients connected",
+                  f"{ws['targeted_p95_ms']:.1f} ms", "< 50 ms"),
+                 ("WebSocket: broadcast to 500 clients, all delivered (slowest of runs)",
+                  f"{ws['broadcast_all_ms']:.0f} ms", "< 1000 ms")]
+    if "sla_wall_s" in results:
+        rows.append(("`pytest -m sla` end to end", f"{results['sla_wall_s']:.0f} s", "< 180 s"))
+    lines = ["| figure | measured | goal |", "|---|---|---|"]
+    lines += [f"| {name} | {value} | {goal} |" for name, value, goal in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
