@@ -19,8 +19,13 @@ class UserSerializer(serializers.ModelSerializer):
         return sorted(roles_of(user))
 
 
+def _person(*, nullable: bool = False) -> serializers.SlugRelatedField:
+    """A user shown by username; `nullable` where nobody may be set yet (the schema says so)."""
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=nullable)
+
+
 class TaskSerializer(serializers.ModelSerializer):
-    operator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    operator = _person(nullable=True)  # until the work order is assigned
 
     class Meta:
         model = Task
@@ -34,8 +39,8 @@ class NewTaskSerializer(serializers.Serializer):
 
 
 class WorkOrderListSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = _person()
+    assignee = _person(nullable=True)
     task_count = serializers.IntegerField(read_only=True)
     tasks_done = serializers.IntegerField(read_only=True)
 
@@ -48,9 +53,9 @@ class WorkOrderListSerializer(serializers.ModelSerializer):
 class WorkOrderSerializer(serializers.ModelSerializer):
     """Create and edit (a maker's draft) and show one work order with its tasks."""
 
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = _person()
+    approved_by = _person(nullable=True)
+    assignee = _person(nullable=True)
     tasks = TaskSerializer(many=True, read_only=True)
     new_tasks = NewTaskSerializer(many=True, write_only=True, required=False,
                                   max_length=50, help_text="Tasks to append, in order.")
@@ -105,7 +110,7 @@ class AssignSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = _person()
 
     class Meta:
         model = Transition

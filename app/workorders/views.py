@@ -116,8 +116,10 @@ class WorkOrderViewSet(viewsets.ModelViewSet):
     def assign(self, request, pk=None):
         return self._transition(request, "assign", AssignSerializer)
 
+    # The list's filters are not the history's: without filter_backends=[] they were documented
+    # here and applied to finding the work order (?status=draft made a submitted one 404).
     @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         work_order = self.get_object()
         rows = work_order.transitions.select_related("actor")
