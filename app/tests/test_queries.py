@@ -45,3 +45,18 @@ def test_a_work_order_with_many_tasks_is_read_in_constant_queries(api, work_orde
         client, f"/api/work-orders/{many.pk}/")
     assert queries_for(client, f"/api/work-orders/{few.pk}/history/") == queries_for(
         client, f"/api/work-orders/{many.pk}/history/")
+
+
+# The busiest reads, pinned: each query is a round trip to PostgreSQL on every request.
+#   list: the token with its user and roles (one query), the count, the page;
+#   detail: the token, the work order with its people, its tasks with their operators.
+@pytest.mark.parametrize(("path", "pinned"), [
+    ("/api/work-orders/", 3),
+    ("/api/work-orders/{id}/", 3),
+    ("/api/tasks/", 3),
+])
+def test_the_busiest_reads_make_a_pinned_number_of_queries(path, pinned, api,
+                                                           work_order_in, supervisor):
+    work_order = work_order_in("assigned", tasks=3)
+    client = api(supervisor)
+    assert queries_for(client, path.format(id=work_order.pk)) == pinned
