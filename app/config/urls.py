@@ -1,4 +1,5 @@
 """Top-level routes: the API, its schema, health, metrics and the admin."""
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django_prometheus.exports import ExportToDjangoView
@@ -12,3 +13,11 @@ urlpatterns = [
     path("metrics/", ExportToDjangoView, name="prometheus-django-metrics"),
     path("admin/", admin.site.urls),
 ]
+
+# A test-only endpoint of known latency (workorders.calibration): only settings with fault
+# injection (config.settings.degraded) have the route; production has no such URL.
+if getattr(settings, "FAULT_INJECTION", False):
+    from workorders import calibration
+
+    urlpatterns.append(path("calibration/latency/", calibration.latency,
+                            name="calibration-latency"))
