@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,11 @@ def test_the_middleware_refuses_to_run_without_the_setting(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_slowdown_makes_each_request_that_much_slower_than_the_app_made_it(tmp_path,
-                                                                           monkeypatch):
+def test_a_slowdown_makes_each_request_that_much_more_costly(tmp_path, monkeypatch):
     from workorders import faults
 
-    slept = []
+    burnt, slept = [], []
+    monkeypatch.setattr(faults, "burn", burnt.append)
     monkeypatch.setattr(faults.time, "sleep", slept.append)
     fault_file = tmp_path / "faults.json"
     fault_file.write_text(json.dumps({"slowdown": 0.3, "path_prefix": "/health/"}))
@@ -62,5 +63,15 @@ def test_a_slowdown_makes_each_request_that_much_slower_than_the_app_made_it(tmp
     with override_settings(MIDDLEWARE=stack, FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
         assert Client().get("/health/live/").status_code == 200
         assert Client().get("/api/").status_code != 503  # outside the prefix: untouched
-    assert len(slept) == 1
-    assert 0 < slept[0] < 1
+    assert len(burnt) == 1  # 30 % of the request's CPU time, spent again
+    assert 0 < burnt[0] < 1
+    assert len(slept) == 1  # and 30 % of its waiting, waited again
+    assert 0 <= slept[0] < 1
+
+
+def test_burn_spends_cpu_time():
+    from workorders import faults
+
+    started = time.thread_time()
+    faults.burn(0.02)
+    assert time.thread_time() - started >= 0.02

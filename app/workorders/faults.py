@@ -5,8 +5,8 @@ settings say FAULT_INJECTION = True: production settings cannot enable it, whate
 environment holds. The faults are read from a JSON file (FAULT_FILE) on each request, so one
 running stack can be healthy, slow or failing in turn:
     {"latency_ms": 1500, "latency_share": 0.1, "error_share": 0.02, "path_prefix": "/api/"}
-`slowdown` makes every matching request that much slower than the app made it (0.3: each
-takes 30 % longer, the worker held meanwhile), as a regression in the code would.
+`slowdown` makes every matching request that much more costly than the app made it (0.3: 30 %
+more CPU and 30 % more waiting), as a regression in the code would.
 """
 import json
 import random
@@ -44,8 +44,23 @@ class FaultInjectionMiddleware:
             if draw < faults.get("error_share", 0) + faults.get("latency_share", 0):
                 time.sleep(faults.get("latency_ms", 0) / 1000)
             if faults.get("slowdown"):
-                started = time.perf_counter()
-                response = self.get_response(request)
-                time.sleep((time.perf_counter() - started) * faults["slowdown"])
-                return response
+                return self.slowed(request, faults["slowdown"])
         return self.get_response(request)
+
+    def slowed(self, request, share: float):
+        """The request made `share` more costly, as a code regression would: its CPU time spent
+        again (burnt, so a busy host feels it) and its waiting (database, Redis) waited again."""
+        wall, cpu = time.perf_counter(), time.thread_time()
+        response = self.get_response(request)
+        cpu = time.thread_time() - cpu
+        waited = max(0.0, time.perf_counter() - wall - cpu)
+        burn(cpu * share)
+        time.sleep(waited * share)
+        return response
+
+
+def burn(seconds: float) -> None:
+    """Spend that much CPU time, not wall time: on a busy host the cost is felt."""
+    until = time.thread_time() + seconds
+    while time.thread_time() < until:
+        pass

@@ -5,7 +5,6 @@ is worse by more than its tolerance. A missing or incomparable baseline skips, s
 import pytest
 
 from fixtures import baseline as baselines
-from fixtures.sla_session import thresholds_for
 
 pytestmark = pytest.mark.sla
 
@@ -26,13 +25,15 @@ def rules(sla_thresholds) -> dict:
     return rules
 
 
-def test_figure_has_not_regressed(request, figure, baseline, current_figures, rules):
+# current_figures first: a run without a baseline still measures, so it can be accepted.
+def test_figure_has_not_regressed(request, figure, current_figures, baseline, rules):
     if figure not in current_figures:
         pytest.skip(f"{figure} was not measured in this run (no such endpoint or no drill).")
     requests = f"{figure.rsplit(' ', 1)[0]} requests"
     if min(baseline["figures"].get(requests, 1e9), current_figures.get(requests, 1e9)) < \
-            thresholds_for(request.config)["validity"]["min_samples"]:
-        pytest.skip(f"{figure}: too few samples to compare (validity.min_samples).")
+            rules["min_samples"]:
+        pytest.skip(f"{figure}: too few requests to compare (regression.min_samples, "
+                    f"{rules['min_samples']}): its run-to-run noise is larger than the tolerance.")
     comparison = baselines.compare(figure, baseline, current_figures, rules)
     request.config._sla_regressions[figure] = comparison
     baselines.verdict(comparison, rules)
