@@ -38,7 +38,7 @@ OUT = ROOT / "reports" / "bench" / "capacity.json"
 SLA_P95_MS, INTERNAL_P95_MS, MIX_P95_MS = 1000.0, 50.0, 100.0
 GAP_S = 0.25  # each stepped user's mean gap between requests: users = rate x (gap + latency)
 THINK_S = (1.0, 3.0)  # the plan's think time, to turn a rate into concurrent users
-RATES = [50, 100, 200, 300, 450, 650, 900, 1250, 1700, 2300]
+RATES = [50, 100, 150, 200, 275, 350, 450, 600, 800, 1000, 1300, 1700, 2300]
 MIX_USERS = [100, 250, 500, 750, 1000, 1250, 1500]
 ENDPOINTS = {  # user class -> the endpoint it requests
     "TrivialView": "GET /health/live/",
