@@ -82,14 +82,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "detail":
                                   "`after` must be a whole number: the last seq received."})
             return
-        owed = await self._owed_since(after)
-        for transition in owed[:REPLAY_LIMIT]:
+        owed = await self._owed_since(after)  # one more than a burst: are there more?
+        burst = owed[:REPLAY_LIMIT]
+        for transition in burst:
             await self.send_json(payload_of(transition, replayed=True))
-        NOTIFICATIONS_REPLAYED.inc(len(owed[:REPLAY_LIMIT]))
-        last = owed[REPLAY_LIMIT - 1].pk if len(owed) > REPLAY_LIMIT else (
-            owed[-1].pk if owed else after)
-        await self.send_json({"type": "replay.done", "seq": last,
-                              "more": len(owed) > REPLAY_LIMIT})
+        NOTIFICATIONS_REPLAYED.inc(len(burst))
+        await self.send_json({"type": "replay.done", "seq": burst[-1].pk if burst else after,
+                              "more": len(owed) > len(burst)})
 
     @database_sync_to_async
     def _owed_since(self, after: int) -> list:
