@@ -50,6 +50,8 @@ def test_a_work_order_with_many_tasks_is_read_in_constant_queries(api, work_orde
 # The busiest reads, pinned: each query is a round trip to PostgreSQL on every request.
 #   list: the token with its user and roles (one query), the count, the page;
 #   detail: the token, the work order with its people, its tasks with their operators.
+# (The first read: a repeat is answered from the read cache after the token query alone,
+# test_readcache.py.)
 @pytest.mark.parametrize(("path", "pinned"), [
     ("/api/work-orders/", 3),
     ("/api/work-orders/{id}/", 3),

@@ -38,3 +38,8 @@ WEBSOCKET_OPEN = Gauge(
     "workorders_websocket_open_connections", "WebSocket connections open now.",
     multiprocess_mode="livesum",
 )
+READ_CACHE = Counter(
+    "workorders_read_cache_total",
+    "API reads by how the read cache answered: hit, miss, or unavailable (Redis unreachable).",
+    ["outcome"],
+)

@@ -21,6 +21,7 @@ from .permissions import (
     visible_tasks,
     visible_work_orders,
 )
+from .readcache import CachedReads
 from .serializers import (
     AssignSerializer,
     RejectSerializer,
@@ -43,7 +44,7 @@ def _refuse_unless_draft(work_order, what: str) -> None:
         )
 
 
-class WorkOrderViewSet(viewsets.ModelViewSet):
+class WorkOrderViewSet(CachedReads, viewsets.ModelViewSet):
     permission_classes = PERMISSIONS
     is_transition = False  # set per action: transitions check their own rules
     filterset_class = WorkOrderFilter
@@ -126,8 +127,8 @@ class WorkOrderViewSet(viewsets.ModelViewSet):
         return Response(TransitionSerializer(rows, many=True).data)
 
 
-class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                  mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class TaskViewSet(CachedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Tasks are added through their work order (new_tasks); here they are read and worked on."""
 
     permission_classes = PERMISSIONS

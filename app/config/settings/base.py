@@ -1,4 +1,5 @@
 """Settings shared by every environment; the environment modules import this first."""
+import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -116,6 +117,10 @@ PROMETHEUS_LATENCY_BUCKETS = (
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0, 30.0, float("inf"),
 )
 PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# How long Redis keeps a finished list or detail answer (workorders/readcache.py); 0 turns the
+# cache off. Entries are retired by the data generation, not by this: it only bounds memory.
+READ_CACHE_SECONDS = int(os.environ.get("WORKORDERS_READ_CACHE_SECONDS", "60"))
 
 # A channel layer group lives as long as nginx keeps a WebSocket open (7 days), so a client
 # connected for days still receives what is sent to its groups.

@@ -88,11 +88,12 @@ class Api:
                 TOKENS[self.username] = body["token"]
         self.auth = {"Authorization": f"Token {TOKENS[self.username]}"}
 
-    def api(self, method, path, pk=None, *, json=None, query=None, tolerate=()):
-        """Call `path` (with {id} = pk), reported as "METHOD path". Returns the JSON body, or
-        None when it failed or its status is in `tolerate` (a lost race: a success)."""
+    def api(self, method, path, pk=None, *, json=None, query=None, tolerate=(), name=None):
+        """Call `path` (with {id} = pk), reported as `name`, by default "METHOD path". Returns
+        the JSON body, or None when it failed or its status is in `tolerate` (a lost race: a
+        success)."""
         url = path.format(id=pk) + (f"?{urlencode(query)}" if query else "")
-        name = f"{method} {path}"
+        name = name or f"{method} {path}"
         with self.client.request(method, url, name=name, json=json, headers=self.auth,
                                  catch_response=True) as response:
             status = response.status_code
