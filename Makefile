@@ -66,6 +66,7 @@ report: setup
 # written to reports/bench/capacity.json. Not part of `make test`: it saturates the machine.
 bench: setup
 	scripts/system-packages.sh wrk=wrk
+	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m bench.capacity $(BENCH_ARGS)
 
 clean:

@@ -63,7 +63,9 @@ def data_changed(**_) -> None:
     reads later in this transaction see the write, and again at commit: a reader that took the
     first new number before the commit read the old rows, and its entry must be retired."""
     _move_generation_on()
-    transaction.on_commit(_move_generation_on)
+    pending = transaction.get_connection().run_on_commit  # (savepoints, callback, robust)
+    if not any(callback is _move_generation_on for _, callback, _ in pending):
+        transaction.on_commit(_move_generation_on)  # once per transaction is enough
 
 
 def _entry_key(request, generation_now: int) -> str:
