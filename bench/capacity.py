@@ -48,7 +48,18 @@ ENDPOINTS = {  # user class -> the endpoint it requests
     "WorkOrderDetail": "GET /api/work-orders/{id}/",
     "WorkOrderDetailMiss": "GET /api/work-orders/{id}/ (every read a cache miss)",
 }
-PARTS = ("generator", "endpoints", "mix", "websocket", "sla")
+PARTS = ("generator", "endpoints", "mix", "websocket", "sla", "workers")
+# gunicorn settings compared by `--only workers` (each on a fresh stack): the plan's 2 x cores
+# + 1 sync workers, fewer sync workers, and threaded workers that keep nginx's connections.
+WORKER_SETTINGS = {
+    "sync x5": {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_WORKERS": "5"},
+    "sync x3": {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_WORKERS": "3"},
+    "gthread 3x4": {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_WORKERS": "3",
+                    "GUNICORN_THREADS": "4"},
+    "gthread 2x8": {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_WORKERS": "2",
+                    "GUNICORN_THREADS": "8"},
+}
+WORKER_LOADS = ("WorkOrderList", "WorkOrderListMiss")
 MIX_WEIGHTS = {"WorkOrderUser": 4, "MakerUser": 2, "SupervisorUser": 2, "OperatorUser": 2}
 
 
@@ -159,6 +170,23 @@ def generator_ceiling(target, work: Path, seconds: float) -> dict:
             "locust_saturated": locust.get("generator_saturated", False)}
 
 
+def worker_settings(work: Path, seconds: float) -> dict:
+    """The same stepped loads against each gunicorn setting, each on a fresh stack."""
+    compared = {}
+    for name, env in WORKER_SETTINGS.items():
+        stack = local.up(work / f"stack-{name.replace(' ', '-')}", extra_env=env)
+        try:
+            compared[name] = {}
+            for user_class in WORKER_LOADS:
+                print(f"gunicorn {name}, {ENDPOINTS[user_class]}:", flush=True)
+                compared[name][ENDPOINTS[user_class]] = stepped_endpoint(
+                    stack.target, work / f"load-{name.replace(' ', '-')}", user_class, seconds,
+                    RATES)
+        finally:
+            stack.down()
+    return compared
+
+
 def sla_wall_time() -> float:
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "pytest", "-m", "sla", "suites", "-q",
@@ -191,6 +219,8 @@ def main(argv=None) -> int:
     results: dict = {"machine": machine(), "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                          time.gmtime())}
     work = Path(tempfile.mkdtemp(prefix="bench-"))
+    if "workers" in args.only:
+        results["workers"] = worker_settings(work, seconds)
     stack = local.up(work / "stack")
     try:
         target = stack.target
@@ -269,6 +299,11 @@ def table(results: dict) -> str:
                   f"{ws['targeted_p95_ms']:.1f} ms", "< 50 ms"),
                  ("WebSocket: broadcast to 500 clients, all delivered (slowest of runs)",
                   f"{ws['broadcast_all_ms']:.0f} ms", "< 1000 ms")]
+    for name, loads in results.get("workers", {}).items():
+        figures = "; ".join(f"{endpoint.removeprefix('GET ')}: {f['rate_at_50ms']:.0f}/s at "
+                            f"50 ms, {f['rate_at_sla']:.0f}/s at SLA"
+                            for endpoint, f in loads.items())
+        rows.append((f"gunicorn {name}", figures, "-"))
     if "sla_wall_s" in results:
         rows.append(("`pytest -m sla` end to end", f"{results['sla_wall_s']:.0f} s", "< 180 s"))
     lines = ["| figure | measured | goal |", "|---|---|---|"]

@@ -11,6 +11,9 @@ from pathlib import Path
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The plan's 2 x cores + 1 sync workers: requests mostly wait on PostgreSQL.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# sync or gthread (with `threads` each): `python -m bench.capacity --only workers` compares them.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # Recycle workers now and then so a slow leak never grows. Workers share the load evenly, so
 # with a jitter of 100 all of them reached 1000 within seconds of each other and restarted
 # together (each a fresh Django import): measured here as a 2-second p95 spike to 1 s in the

@@ -1,4 +1,6 @@
 """API representations: a lean one for lists, a full one for a single work order."""
+from datetime import UTC
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
@@ -38,7 +40,28 @@ class NewTaskSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
 
 
+def _timestamp(value):
+    """A datetime as DRF's DateTimeField writes it: ISO 8601 in UTC, with Z."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+# The list's rows: response field -> column of the list's values() query.
+LIST_COLUMNS = {
+    "id": "id", "number": "number", "title": "title", "priority": "priority",
+    "status": "status", "due_date": "due_date", "created_by": "created_by__username",
+    "assignee": "assignee__username", "task_count": "task_count", "tasks_done": "tasks_done",
+    "created_at": "created_at", "updated_at": "updated_at",
+}
+
+
 class WorkOrderListSerializer(serializers.ModelSerializer):
+    """The fields declared here are the schema; the rows, dicts of the list's values() query,
+    are written out directly: model instances and DRF's per-field machinery were half of a
+    list's time (py-spy). test_lean_list holds both to the same output."""
+
     created_by = _person()
     assignee = _person(nullable=True)
     task_count = serializers.IntegerField(read_only=True)
@@ -46,8 +69,19 @@ class WorkOrderListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkOrder
-        fields = ["id", "number", "title", "priority", "status", "due_date", "created_by",
-                  "assignee", "task_count", "tasks_done", "created_at", "updated_at"]
+        fields = list(LIST_COLUMNS)
+
+    def to_representation(self, row: dict) -> dict:
+        due = row["due_date"]
+        return {
+            "id": row["id"], "number": row["number"], "title": row["title"],
+            "priority": row["priority"], "status": row["status"],
+            "due_date": due.isoformat() if due is not None else None,
+            "created_by": row["created_by__username"], "assignee": row["assignee__username"],
+            "task_count": row["task_count"], "tasks_done": row["tasks_done"],
+            "created_at": _timestamp(row["created_at"]),
+            "updated_at": _timestamp(row["updated_at"]),
+        }
 
 
 class WorkOrderSerializer(serializers.ModelSerializer):

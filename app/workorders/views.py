@@ -1,6 +1,7 @@
 """The REST API: work orders, their tasks and transitions, operators, and the current user."""
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
@@ -23,6 +24,7 @@ from .permissions import (
 )
 from .readcache import CachedReads
 from .serializers import (
+    LIST_COLUMNS,
     AssignSerializer,
     RejectSerializer,
     TaskSerializer,
@@ -34,6 +36,11 @@ from .serializers import (
 
 User = get_user_model()
 PERMISSIONS = [HasRole, MakerEditsOwnDrafts]
+
+
+def _tasks_counted(**among):
+    tasks = Task.objects.filter(work_order=OuterRef("pk"), **among).order_by()
+    return Coalesce(Subquery(tasks.values("work_order").annotate(n=Count("pk")).values("n")), 0)
 
 
 def _refuse_unless_draft(work_order, what: str) -> None:
@@ -56,11 +63,11 @@ class WorkOrderViewSet(CachedReads, viewsets.ModelViewSet):
     def get_queryset(self):
         queryset = visible_work_orders(self.request.user).select_related("created_by", "assignee")
         if self.action == "list":
-            # Explicit order: a GROUP BY query ignores Meta.ordering, and pages would shuffle.
+            # Counted per row by subqueries, not by GROUP BY over a join: PostgreSQL counts
+            # the tasks of the page's rows only, and the page's COUNT(*) reads no task.
             return queryset.annotate(
-                task_count=Count("tasks"),
-                tasks_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
-            ).order_by("-created_at", "-id")
+                task_count=_tasks_counted(), tasks_done=_tasks_counted(status=TaskStatus.DONE),
+            ).values(*LIST_COLUMNS.values()).order_by("-created_at", "-id")
         return queryset.select_related("approved_by").prefetch_related(
             Prefetch("tasks", queryset=Task.objects.select_related("operator"))
         )
