@@ -88,6 +88,11 @@ def held(measured: dict, p95_limit: float) -> bool:
 
 
 def stepped_endpoint(target, work: Path, user_class: str, seconds: float, rates) -> dict:
+    # A short step first, not counted: fresh workers import lazily and open their connections,
+    # and the first step measured that (p95 above the next step's, seen in every run).
+    step(target, work / f"{user_class}-warm-up", users=max(2, math.ceil(rates[0] * GAP_S)),
+         think=(0, 2 * GAP_S), weights={user_class: 1}, seconds=3,
+         endpoint=ENDPOINTS[user_class])
     steps = []
     for rate in rates:
         users = max(2, math.ceil(rate * (GAP_S + LATENCY_GUESS_S)))
