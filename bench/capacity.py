@@ -15,6 +15,8 @@ It starts the local stack (production settings, the shipped configs) and, in one
 - WebSocket: a targeted notification's latency with 500 clients connected, and a broadcast to
   all of them;
 - the wall time of `pytest -m sla` end to end;
+- exactness: the suite's p95 on the calibrated endpoint against its configured truth (the
+  harness's test_exactness.py, run on its own degraded stack);
 - with `--only workers`: the list's stepped loads under each gunicorn setting compared.
 Results go to reports/bench/capacity.json and a table on stdout. Not a test: nothing asserts,
 the machine is shared; the figures are for people and for the README.
@@ -52,7 +54,7 @@ ENDPOINTS = {  # user class -> the endpoint it requests
     "WorkOrderDetail": "GET /api/work-orders/{id}/",
     "WorkOrderDetailMiss": "GET /api/work-orders/{id}/ (every read a cache miss)",
 }
-PARTS = ("generator", "endpoints", "mix", "websocket", "sla", "workers")
+PARTS = ("generator", "endpoints", "mix", "websocket", "sla", "exactness", "workers")
 # gunicorn settings compared by `--only workers` (each on a fresh stack): the plan's 2 x cores
 # + 1 sync workers, fewer sync workers, and threaded workers that keep nginx's connections.
 WORKER_SETTINGS = {
@@ -269,6 +271,23 @@ def sla_wall_time() -> float:
     return time.monotonic() - started
 
 
+def exactness() -> dict:
+    """The calibrated endpoint measured by the suite's own runner against the configured truth:
+    the harness's exactness test (its own degraded stack), which writes exactness.json."""
+    out = Path(tempfile.mkdtemp(prefix="bench-exactness-"))
+    done = subprocess.run([sys.executable, "-m", "pytest", "fixtures/tests/test_exactness.py",
+                           "-q", "--alluredir=", "-p", "no:cacheprovider", f"--sla-reports={out}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    written = out / "exactness.json"
+    if not written.exists():
+        return {"error": done.stdout[-3000:]}
+    found = json.loads(written.read_text())
+    return {"p95_error_pct": found["errors"]["suite_vs_truth"]["p95_ms"]["pct"],
+            "avg_error_pct": found["errors"]["suite_vs_truth"]["avg_ms"]["pct"],
+            "requests": found["requests"]["suite"], "bounds_held": done.returncode == 0,
+            "broken": found["broken"]}
+
+
 def machine() -> dict:
     model = next((line.split(":", 1)[1].strip() for line in
                   Path("/proc/cpuinfo").read_text().splitlines()
@@ -326,6 +345,9 @@ def main(argv=None) -> int:
     finally:
         stack.down()
         shutil.rmtree(work, ignore_errors=True)
+    if "exactness" in args.only:
+        print("Exactness on the calibrated endpoint...", flush=True)
+        results["exactness"] = exactness()
     if "sla" in args.only:
         print("Timing pytest -m sla end to end...", flush=True)
         results["sla_wall_s"] = sla_wall_time()
@@ -380,6 +402,14 @@ def table(results: dict) -> str:
                             f"50 ms, {f['rate_at_sla']:.0f}/s at SLA"
                             for endpoint, f in loads.items())
         rows.append((f"gunicorn {name}", figures, "-"))
+    exact = results.get("exactness")
+    if exact and "error" not in exact:
+        rows.append(("calibrated endpoint: the suite's p95 against the configured truth",
+                     f"{exact['p95_error_pct']:+.2f} % ({exact['requests']} requests)",
+                     "within 2 %"))
+    elif exact:
+        rows.append(("calibrated endpoint: the suite's p95 against the configured truth",
+                     "not measured (see exactness.error in the JSON)", "within 2 %"))
     if "sla_wall_s" in results:
         rows.append(("`pytest -m sla` end to end", f"{results['sla_wall_s']:.0f} s", "< 180 s"))
     lines = ["| figure | measured | goal |", "|---|---|---|"]
