@@ -1,7 +1,7 @@
 """Where the app's time goes under load: py-spy samples every gunicorn worker while one endpoint
 is loaded, and the hottest frames are printed (and the raw stacks kept for a flame graph).
 
-    .venv/bin/python -m bench.profile WorkOrderList   # or TrivialView, WorkOrderDetail
+    .venv/bin/python -m bench.profile WorkOrderList   # or any user class of bench.capacity
 """
 import argparse
 import collections
@@ -36,6 +36,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(py_spy).exists():
+        parser.exit(2, "error: py-spy is not installed: run `make bench` once (it installs it), "
+                       "or .venv/bin/pip install -r requirements-bench.txt\n")
     OUT.mkdir(parents=True, exist_ok=True)
     raw = OUT / f"profile-{args.user_class}.txt"
     work = Path(tempfile.mkdtemp(prefix="bench-profile-"))

@@ -7,17 +7,14 @@ so a client that reconnects gets what it missed (see consumers.py).
 """
 import asyncio
 import logging
-import os
-import threading
 import time
 
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from .metrics import NOTIFICATIONS_FAILED, NOTIFICATIONS_PUBLISHED
 
 log = logging.getLogger(__name__)
-# A publish waits this long for Redis at most (the change it reports is already committed).
-SEND_TIMEOUT_S = 5.0
 
 
 def user_group(user_id: int) -> str:
@@ -73,38 +70,8 @@ def publish(transition) -> dict | None:
     return payload
 
 
-class _PublisherLoop:
-    """One event loop per process, in a thread of its own, carries every publish. The channel
-    layer's Redis connections belong to the loop that opened them: async_to_sync ran each
-    publish in a new loop, so each opened a connection and dropped it (py-spy over the SLA mix:
-    about a sixth of the workers' time, in connecting, redis-py's set-up and loop start-up)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._loop, self._pid = None, None
-
-    def loop(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None or self._pid != os.getpid():  # a forked child has no thread
-                self._loop, self._pid = asyncio.new_event_loop(), os.getpid()
-                threading.Thread(target=self._loop.run_forever, name="notifications",
-                                 daemon=True).start()
-            return self._loop
-
-
-_publisher = _PublisherLoop()
-
-
-def _send_to_groups(groups: list[str], message: dict) -> None:
-    future = asyncio.run_coroutine_threadsafe(_gather_sends(groups, message), _publisher.loop())
-    try:
-        future.result(timeout=SEND_TIMEOUT_S)
-    except BaseException:
-        future.cancel()
-        raise
-
-
-async def _gather_sends(groups: list[str], message: dict) -> None:
-    # Concurrent sends, not one Redis round trip after another.
+@async_to_sync
+async def _send_to_groups(groups: list[str], message: dict) -> None:
+    # One event loop pass for all groups: concurrent sends, not one Redis round trip after another.
     layer = get_channel_layer()
     await asyncio.gather(*(layer.group_send(group, message) for group in groups))
