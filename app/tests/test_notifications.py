@@ -235,4 +235,3 @@ async def test_a_bad_cursor_is_answered_with_what_to_send(after, operator):
         assert "whole number" in error["detail"]
     finally:
         await communicator.disconnect()
-

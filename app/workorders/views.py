@@ -61,14 +61,15 @@ class WorkOrderViewSet(CachedReads, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        queryset = visible_work_orders(self.request.user).select_related("created_by", "assignee")
+        queryset = visible_work_orders(self.request.user)
         if self.action == "list":
             # Counted per row by subqueries, not by GROUP BY over a join: PostgreSQL counts
             # the tasks of the page's rows only, and the page's COUNT(*) reads no task.
             return queryset.annotate(
                 task_count=_tasks_counted(), tasks_done=_tasks_counted(status=TaskStatus.DONE),
             ).values(*LIST_COLUMNS.values()).order_by("-created_at", "-id")
-        return queryset.select_related("approved_by").prefetch_related(
+        # values() above joins the people it names; a model instance needs select_related.
+        return queryset.select_related("created_by", "assignee", "approved_by").prefetch_related(
             Prefetch("tasks", queryset=Task.objects.select_related("operator"))
         )
 
