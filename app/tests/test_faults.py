@@ -33,8 +33,9 @@ def test_production_settings_have_no_fault_injection_even_when_asked(tmp_path):
 def test_degraded_settings_install_it_after_the_metrics_middleware(tmp_path):
     middleware, enabled = middleware_of("config.settings.degraded", tmp_path / "faults.json")
     names = middleware.split(",")
-    assert names[1] == "workorders.faults.FaultInjectionMiddleware"
-    assert names[0].endswith("PrometheusBeforeMiddleware")
+    fault = names.index("workorders.faults.FaultInjectionMiddleware")
+    assert names[fault - 1].endswith("PrometheusBeforeMiddleware")
+    assert names.index("workorders.middleware.ServerTimingMiddleware") < fault
     assert enabled == "True"
 
 
@@ -75,3 +76,24 @@ def test_burn_spends_cpu_time():
     started = time.thread_time()
     faults.burn(0.02)
     assert time.thread_time() - started >= 0.02
+
+
+@pytest.mark.django_db
+def test_a_faults_file_replaced_within_one_clock_tick_is_read_again(tmp_path):
+    """File times tick coarsely: a new file with the old one's time must still be read."""
+    from django.test import RequestFactory
+
+    from workorders.faults import FaultInjectionMiddleware
+
+    fault_file = tmp_path / "faults.json"
+    fault_file.write_text("{}")
+    with override_settings(FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
+        middleware = FaultInjectionMiddleware(lambda request: "served")
+    request = RequestFactory().get("/api/")
+    assert middleware(request) == "served"
+    tick = fault_file.stat().st_mtime_ns
+    staged = tmp_path / "faults.staged"
+    staged.write_text(json.dumps({"error_share": 1.0}))
+    os.utime(staged, ns=(tick, tick))  # the same time as the file it replaces
+    os.replace(staged, fault_file)
+    assert middleware(request).status_code == 503

@@ -3,7 +3,8 @@
 Only config.settings.degraded installs this middleware, and it refuses to run unless those
 settings say FAULT_INJECTION = True: production settings cannot enable it, whatever the
 environment holds. The faults are read from a JSON file (FAULT_FILE) on each request, so one
-running stack can be healthy, slow or failing in turn:
+running stack can be healthy, slow or failing in turn (replace the file whole, by a rename: a
+worker reading it half-written would keep an empty set of faults):
     {"latency_ms": 1500, "latency_share": 0.1, "error_share": 0.02, "path_prefix": "/api/"}
 `slowdown` makes every matching request that much more costly than the app made it (0.3: 30 %
 more CPU and 30 % more waiting), as a regression in the code would.
@@ -27,10 +28,13 @@ class FaultInjectionMiddleware:
         self._stamp, self._faults = None, {}
 
     def faults(self) -> dict:
+        # The inode too: file times tick at the kernel's clock granularity, and a file replaced
+        # within one tick keeps its time, so a worker would keep the faults it read before.
         try:
-            stamp = self.path.stat().st_mtime_ns
+            status = self.path.stat()
         except FileNotFoundError:
             return {}
+        stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
         if stamp != self._stamp:
             self._stamp, self._faults = stamp, json.loads(self.path.read_text() or "{}")
         return self._faults

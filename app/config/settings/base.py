@@ -24,6 +24,7 @@ INSTALLED_APPS = [
 
 # PrometheusBefore/After wrap everything else so the latency histogram sees the whole request.
 MIDDLEWARE = [
+    "workorders.middleware.ServerTimingMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,7 +1,8 @@
 """Production, deliberately degraded: for proving the SLA gates fail. Never deploy this.
 
 It adds the fault-injection middleware (workorders.faults) right after the metrics middleware,
-so Prometheus sees the injected latency and errors as a client would.
+so Prometheus sees the injected latency and errors as a client would (and Server-Timing, which
+comes first, counts the injected cost too).
 """
 import os
 
@@ -10,7 +11,9 @@ from .production import MIDDLEWARE, mandatory
 
 FAULT_INJECTION = True
 FAULT_FILE = mandatory("FAULT_FILE")
-MIDDLEWARE = [MIDDLEWARE[0], "workorders.faults.FaultInjectionMiddleware", *MIDDLEWARE[1:]]
+_AFTER_METRICS = MIDDLEWARE.index("django_prometheus.middleware.PrometheusBeforeMiddleware") + 1
+MIDDLEWARE = [*MIDDLEWARE[:_AFTER_METRICS], "workorders.faults.FaultInjectionMiddleware",
+              *MIDDLEWARE[_AFTER_METRICS:]]
 
 # A deliberately wrong histogram layout, for proving the monitoring checks notice it.
 if buckets := os.environ.get("FAULT_LATENCY_BUCKETS"):
