@@ -107,6 +107,13 @@ mkdir -p "$(dirname "$BACKUP_LOG")" 2>>"$errors" && : >>"$BACKUP_LOG" 2>>"$error
   fail "cannot write the log $BACKUP_LOG: $(said)" 2
 [[ -n $BACKUP_DATABASE_URL ]] ||
   fail "no database to back up: set BACKUP_DATABASE_URL or DATABASE_URL" 2
+# The URL's password goes to libpq as PGPASSWORD: a program's arguments are visible to every
+# user of the machine (ps), its environment only to its owner. Percent-decoded, as libpq would.
+if [[ $BACKUP_DATABASE_URL =~ ^(postgres(ql)?://[^:@/]*):([^@/]*)@(.*)$ ]]; then
+  password=${BASH_REMATCH[3]//\\/\\\\}
+  PGPASSWORD=$(printf '%b' "${password//%/\\x}") && export PGPASSWORD
+  BACKUP_DATABASE_URL="${BASH_REMATCH[1]}@${BASH_REMATCH[4]}"
+fi
 [[ $BACKUP_RETENTION_DAYS =~ ^[1-9][0-9]*$ ]] ||
   fail "BACKUP_RETENTION_DAYS must be a whole number of days, 1 or more: '$BACKUP_RETENTION_DAYS'" 2
 [[ $BACKUP_MIN_SIZE_RATIO =~ ^[0-9]*\.?[0-9]+$ ]] ||
