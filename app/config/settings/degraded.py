@@ -1,8 +1,11 @@
 """Production, deliberately degraded: for proving the SLA gates fail. Never deploy this.
 
-It adds the fault-injection middleware (workorders.faults) right after the metrics middleware,
-so Prometheus sees the injected latency and errors as a client would (and Server-Timing, which
-comes first, counts the injected cost too).
+It adds the fault-injection middleware (workorders.faults) right after the metrics middleware's
+first half, so Django's latency histogram times the injected latency as a client would (and
+Server-Timing, which comes first, counts the injected cost too). Injected errors answer before
+the metrics middleware's second half, which counts requests and responses: like the 502s nginx
+answers itself, only nginx's counters see them (suites/monitoring shows both: nginx's 5xx agree
+with the client, and Django's request count falls short by exactly the injected errors).
 """
 import os
 
