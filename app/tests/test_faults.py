@@ -80,13 +80,14 @@ def test_burn_spends_cpu_time():
 
 @pytest.mark.django_db
 def test_a_faults_file_replaced_within_one_clock_tick_is_read_again(tmp_path):
-    """File times tick coarsely: a new file with the old one's time must still be read."""
+    """File times tick coarsely: a new file with the old one's time and size must still be
+    read (the harness replaces the file by a rename, so its inode is new)."""
     from django.test import RequestFactory
 
     from workorders.faults import FaultInjectionMiddleware
 
     fault_file = tmp_path / "faults.json"
-    fault_file.write_text("{}")
+    fault_file.write_text(json.dumps({"error_share": 0.0}))
     with override_settings(FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
         middleware = FaultInjectionMiddleware(lambda request: "served")
     request = RequestFactory().get("/api/")
@@ -94,6 +95,7 @@ def test_a_faults_file_replaced_within_one_clock_tick_is_read_again(tmp_path):
     tick = fault_file.stat().st_mtime_ns
     staged = tmp_path / "faults.staged"
     staged.write_text(json.dumps({"error_share": 1.0}))
+    assert staged.stat().st_size == fault_file.stat().st_size
     os.utime(staged, ns=(tick, tick))  # the same time as the file it replaces
     os.replace(staged, fault_file)
     assert middleware(request).status_code == 503

@@ -28,7 +28,8 @@ def rules(sla_thresholds) -> dict:
 # current_figures first: a run without a baseline still measures, so it can be accepted.
 def test_figure_has_not_regressed(request, figure, current_figures, baseline, rules):
     if figure not in current_figures:
-        pytest.skip(f"{figure} was not measured in this run (no such endpoint or no drill).")
+        pytest.skip(f"{figure} was not measured in this run (no such endpoint, no drill, or "
+                    "too few answers to the service-time probe: see the run's context lines).")
     endpoint, kind = figure.rsplit(" ", 1)
     requests = f"{endpoint} requests"  # under the load; the probe's figures are medians
     if kind in ("avg_ms", "p95_ms") and rules["min_samples"] > min(
