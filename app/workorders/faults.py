@@ -7,7 +7,9 @@ running stack can be healthy, slow or failing in turn (replace the file whole, b
 worker reading it half-written would keep an empty set of faults):
     {"latency_ms": 1500, "latency_share": 0.1, "error_share": 0.02, "path_prefix": "/api/"}
 `slowdown` makes every matching request that much more costly than the app made it (0.3: 30 %
-more CPU and 30 % more waiting), as a regression in the code would.
+more CPU and 30 % more waiting), as a regression in the code would. `freeze_s` with
+`freeze_every_s` freezes the service: during the first freeze_s seconds of every freeze_every_s
+(wall clock, so every worker agrees), each matching request waits until the freeze ends.
 """
 import json
 import random
@@ -42,6 +44,10 @@ class FaultInjectionMiddleware:
     def __call__(self, request):
         faults = self.faults()
         if faults and request.path.startswith(faults.get("path_prefix", "/api/")):
+            if faults.get("freeze_s"):
+                into = time.time() % faults["freeze_every_s"]
+                if into < faults["freeze_s"]:
+                    time.sleep(faults["freeze_s"] - into)
             draw = random.random()  # noqa: S311 - a fault's share, not a secret
             if draw < faults.get("error_share", 0):
                 return JsonResponse({"detail": "Injected fault."}, status=503)
