@@ -13,6 +13,9 @@ SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresq
 	prometheus-nginx-exporter=prometheus-nginx-exporter mtail=mtail \
 	java=openjdk-17-jre-headless npm=npm chromium=chromium chromedriver=chromium-driver
 PYTEST_WORKERS ?= 2
+# The soak's short form in `make test`: long enough to cross two max_requests recycles of every
+# gunicorn worker at the soak's load (pytest -m soak alone runs the thresholds file's 10 minutes).
+SOAK_MINUTES ?= 6
 
 .PHONY: setup test lint app-tests harness-tests suites sla report bench clean
 
@@ -41,7 +44,7 @@ harness-tests: setup
 
 # The suites share one stack and must not load it concurrently: one process, no xdist.
 suites: setup
-	$(BIN)/pytest suites
+	$(BIN)/pytest suites --sla-soak-minutes=$(SOAK_MINUTES)
 
 # Every test of the project: lint, the app's tests, the harness's, and every suite.
 test: lint
@@ -55,11 +58,12 @@ sla: setup
 
 # The HTML report of the last run, built with the pinned Allure tool (scripts/allure.sh installs
 # it into .tools/), then opened in headless Chromium and compared with reports/sla-summary.json.
+# scripts/allure-report.sh carries the previous report's history over, for the Trend widget.
 # --alluredir= : the check's own result stays out of the results the report was built from.
 report: setup
 	@test -d reports/allure-results || \
 	  { echo "error: no reports/allure-results to build a report from: run make sla first" >&2; exit 1; }
-	scripts/allure.sh generate --clean -o reports/allure-report reports/allure-results
+	scripts/allure-report.sh reports/allure-results reports/allure-report
 	$(BIN)/pytest --alluredir= -m report suites/report
 
 # The capacity benchmark (bench/capacity.py): figures beside the goals of issue 9, printed and

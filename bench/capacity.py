@@ -19,7 +19,7 @@ It starts the local stack (production settings, the shipped configs) and, in one
   harness's test_exactness.py, run on its own degraded stack);
 - with `--only workers`: the list's stepped loads under each gunicorn setting compared.
 Results go to reports/bench/capacity.json and a table on stdout. Not a test: nothing asserts,
-the machine is shared; the figures are for people and for the README.
+the machine is shared; the figures are for people and for bench/README.md.
 """
 import argparse
 import contextlib
@@ -35,10 +35,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from fixtures import load
+from fixtures import load, paths
 from fixtures.stack import local
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = paths.ROOT
 LOCUSTFILE = "bench/locustfiles/endpoints.py"
 OUT = ROOT / "reports" / "bench" / "capacity.json"
 SLA_P95_MS, INTERNAL_P95_MS, MIX_P95_MS = 1000.0, 50.0, 100.0
@@ -359,7 +359,7 @@ def main(argv=None) -> int:
 
 
 def table(results: dict) -> str:
-    """Every figure measured beside its goal, as Markdown (the README shows the latest)."""
+    """Every figure measured beside its goal, as Markdown (bench/README.md shows the latest)."""
     rows = []
     endpoints = results.get("endpoints")
     if endpoints:

@@ -15,8 +15,8 @@ import time
 import httpx
 from websockets.asyncio.client import connect
 
-from fixtures import api
 from fixtures.load import percentile
+from fixtures.target import api
 
 TARGETED_ROUNDS, BROADCAST_ROUNDS = 40, 5
 

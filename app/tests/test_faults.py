@@ -99,3 +99,36 @@ def test_a_faults_file_replaced_within_one_clock_tick_is_read_again(tmp_path):
     os.utime(staged, ns=(tick, tick))  # the same time as the file it replaces
     os.replace(staged, fault_file)
     assert middleware(request).status_code == 503
+
+
+@pytest.mark.django_db
+def test_a_leak_keeps_memory_alive_for_each_request(tmp_path):
+    from workorders import faults
+
+    fault_file = tmp_path / "faults.json"
+    fault_file.write_text(json.dumps({"leak_kb": 4, "path_prefix": "/health/"}))
+    stack = ["workorders.faults.FaultInjectionMiddleware"]
+    kept = len(faults.LEAKED)
+    with override_settings(MIDDLEWARE=stack, FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
+        client = Client()
+        for _ in range(3):
+            assert client.get("/health/live/").status_code == 200
+        assert client.get("/api/").status_code != 503  # outside the prefix: nothing kept
+    assert [len(b) for b in faults.LEAKED[kept:]] == [4096] * 3
+    del faults.LEAKED[kept:]
+
+
+@pytest.mark.django_db
+def test_a_drift_makes_each_request_wait_longer_the_longer_it_runs(tmp_path, monkeypatch):
+    from workorders import faults
+
+    slept = []
+    monkeypatch.setattr(faults.time, "sleep", slept.append)
+    fault_file = tmp_path / "faults.json"
+    fault_file.write_text(json.dumps({"drift_ms_per_min": 60, "drift_since": time.time() - 120,
+                                      "path_prefix": "/health/"}))
+    stack = ["workorders.faults.FaultInjectionMiddleware"]
+    with override_settings(MIDDLEWARE=stack, FAULT_FILE=str(fault_file), FAULT_INJECTION=True):
+        assert Client().get("/health/live/").status_code == 200
+    assert len(slept) == 1
+    assert 0.119 <= slept[0] <= 0.125  # two minutes in: 120 ms

@@ -10,6 +10,10 @@ worker reading it half-written would keep an empty set of faults):
 more CPU and 30 % more waiting), as a regression in the code would. `freeze_s` with
 `freeze_every_s` freezes the service: during the first freeze_s seconds of every freeze_every_s
 (wall clock, so every worker agrees), each matching request waits until the freeze ends.
+`leak_kb` keeps that many kB alive per matching request for the rest of the worker's life, a
+leak that a max_requests recycle bounds; `drift_ms_per_min` makes each matching request wait
+that much longer for every minute since `drift_since` (epoch seconds), as a growing table
+would: each request costs a little more than the last, in every worker alike.
 """
 import json
 import random
@@ -19,6 +23,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import JsonResponse
+
+LEAKED: list[bytes] = []  # what leak_kb keeps alive, for the worker's life
 
 
 class FaultInjectionMiddleware:
@@ -53,6 +59,11 @@ class FaultInjectionMiddleware:
                 return JsonResponse({"detail": "Injected fault."}, status=503)
             if draw < faults.get("error_share", 0) + faults.get("latency_share", 0):
                 time.sleep(faults.get("latency_ms", 0) / 1000)
+            if faults.get("leak_kb"):  # written, so that the pages count in the heap
+                LEAKED.append(b"\xa5" * int(faults["leak_kb"] * 1024))
+            if faults.get("drift_ms_per_min"):
+                minutes = max(0.0, time.time() - faults.get("drift_since", time.time())) / 60
+                time.sleep(faults["drift_ms_per_min"] * minutes / 1000)
             if faults.get("slowdown"):
                 return self.slowed(request, faults["slowdown"])
         return self.get_response(request)

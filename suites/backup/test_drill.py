@@ -8,8 +8,8 @@ the thresholds file.
 """
 import pytest
 
-from fixtures import backup, sla
-from fixtures.sla_session import judged
+from fixtures.judges import backup, sla
+from fixtures.plugin.sla_session import judged
 
 pytestmark = [pytest.mark.drill, pytest.mark.sla]
 

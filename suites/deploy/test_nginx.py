@@ -14,7 +14,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from fixtures import api, client, resilience
+from fixtures.judges import resilience
+from fixtures.target import api, client
 
 pytestmark = pytest.mark.deploy
 HEADERS = {
@@ -77,7 +78,7 @@ def test_security_headers_on_every_answer(target, path):
 
 def test_security_headers_on_a_5xx_answer(target, local_stack):
     # nginx's own 502 while daphne is down: the headers must not depend on an upstream answer.
-    with resilience.stopped(local_stack, "Daphne"), target.http(timeout=10) as http:
+    with resilience.stopped(local_stack, "daphne"), target.http(timeout=10) as http:
         response = http.get("/ws/notifications/")
     assert response.status_code == 502
     assert_security_headers(response)

@@ -1,7 +1,7 @@
 """What ships in app/deploy passes each tool's own checker."""
 import pytest
 
-from fixtures import shipped
+from fixtures.stack import shipped
 
 pytestmark = pytest.mark.deploy
 

@@ -2,7 +2,7 @@
 what the README promises CI does."""
 import pytest
 
-from fixtures import workflows
+from fixtures.stack import workflows
 
 pytestmark = pytest.mark.deploy
 

@@ -6,8 +6,8 @@ gunicorn workers; the backing services under load; and /metrics/ kept from the p
 """
 import pytest
 
-from fixtures import monitoring, sla
-from fixtures.sla_session import judged
+from fixtures.judges import monitoring, sla
+from fixtures.plugin.sla_session import judged
 
 pytestmark = [pytest.mark.sla, pytest.mark.monitoring]
 

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from fixtures import api, shipped
+from fixtures.stack import shipped
+from fixtures.target import api
 
 pytestmark = pytest.mark.security
 LIMIT = shipped.nginx_body_limit()

@@ -1,6 +1,6 @@
 """The permission matrix end to end, through nginx, as the seeded role users and as nobody.
 
-The expected codes come from the documented rules (README, "The work-order system";
+The expected codes come from the documented rules (docs/architecture.md, "The system under test";
 app/workorders/permissions.py and transitions.py), not from a run:
 - no credentials, or a token that is not one: 401, on every API endpoint;
 - creating and editing are a maker's: any other role is refused (403) before the object is
@@ -16,7 +16,7 @@ through the API (so the matrix runs on staging too); from "assigned" on it is te
 """
 import pytest
 
-from fixtures import api
+from fixtures.target import api
 
 pytestmark = pytest.mark.security
 PERSONAS = ("anonymous", "maker", "supervisor", "operator")

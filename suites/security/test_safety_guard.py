@@ -1,7 +1,7 @@
 """The production safety guard refuses a target it may not test before a single name lookup or
 connection is made. Needs no target of its own: it runs whatever the run's target is.
 
-Nothing can leak while it runs: inside fixtures.safety.no_network() every lookup and
+Nothing can leak while it runs: inside fixtures.target.safety.no_network() every lookup and
 non-loopback connection is stopped before it happens, and listed.
 """
 import re
@@ -9,9 +9,9 @@ import socket
 
 import pytest
 
-from fixtures import plugin, safety
-from fixtures.seed import ensure_seeded
-from fixtures.target import Target
+from fixtures import plugin
+from fixtures.target import Target, safety
+from fixtures.target.seed import ensure_seeded
 
 pytestmark = pytest.mark.security
 

@@ -14,7 +14,7 @@ import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from fixtures import api
+from fixtures.target import api
 
 pytestmark = pytest.mark.security
 EXAMPLES_PER_OPERATION = 15

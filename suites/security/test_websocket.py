@@ -8,7 +8,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from fixtures import api
+from fixtures.target import api
 
 pytestmark = pytest.mark.security
 UNKNOWN_KEY = "0123456789abcdef0123456789abcdef01234567"

@@ -5,8 +5,8 @@ A promise broken is a failure that says by how much; a run that cannot support a
 """
 import pytest
 
-from fixtures import sla
-from fixtures.sla_session import judged, thresholds_for
+from fixtures.judges import sla
+from fixtures.plugin.sla_session import judged, thresholds_for
 
 pytestmark = pytest.mark.sla
 

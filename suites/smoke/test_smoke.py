@@ -10,9 +10,8 @@ import time
 import pytest
 from websockets.asyncio.client import connect
 
-from fixtures import api, prom
-from fixtures.seed import MINIMUM_WORK_ORDERS
-from fixtures.target import ROLES
+from fixtures.target import ROLES, api, prom
+from fixtures.target.seed import MINIMUM_WORK_ORDERS
 
 pytestmark = pytest.mark.smoke
 

@@ -1,7 +1,7 @@
 """The app's own tests: real PostgreSQL and Redis, addresses filled in by the test harness.
 
-fixtures/plugin.py starts throwaway servers (or takes TEST_DATABASE_URL / TEST_REDIS_URL) and
-points these settings at them before any connection opens.
+fixtures/plugin/app_services.py starts throwaway servers (or takes TEST_DATABASE_URL /
+TEST_REDIS_URL) and points these settings at them before any connection opens.
 """
 from .base import *  # noqa: F403
 from .base import database_from_url, redis_settings
