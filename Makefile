@@ -39,8 +39,9 @@ lint: setup
 app-tests: setup
 	$(BIN)/pytest -n $(PYTEST_WORKERS) app/tests
 
+# -raP: the gates print their figures, pass or fail (the promises judged on each scenario).
 harness-tests: setup
-	$(BIN)/pytest fixtures/tests
+	$(BIN)/pytest -raP fixtures/tests
 
 # The suites share one stack and must not load it concurrently: one process, no xdist.
 suites: setup
