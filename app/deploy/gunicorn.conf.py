@@ -16,11 +16,15 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # Recycle workers now and then so a slow leak never grows. Workers share the load evenly, so
 # with a jitter of 100 all of them reached 1000 within seconds of each other and restarted
-# together (each a fresh Django import): measured here as a 2-second p95 spike to 1 s in the
-# SLA run. A jitter of half the limit spreads the restarts out. (preload_app would make a
-# restart a fork, but it imports the app before on_starting can prepare the metrics directory.)
+# together: a jitter of half the limit spreads the restarts out.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 500))
+# Load the app once in the master, so a recycled worker is a fork (milliseconds), not a fresh
+# Django import (0.9 s of CPU, then a cold warm-up): at the plan's 100 users on two cores the
+# imports' rounds ran the host 100 % busy and the client's p95 to 1,065 ms; forks, 89 % and
+# 154 ms (docs/decisions.md, "Whether max_requests 1000 earns its keep"). The cost: a reload
+# (HUP) forks the code the master loaded, so a new release needs a restart.
+preload_app = os.environ.get("GUNICORN_PRELOAD_APP", "true").lower() in ("1", "true", "yes")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 2))
@@ -34,6 +38,11 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Where Prometheus reads the workers' summed metrics: the master's own port (see when_ready).
 metrics_bind = os.environ.get("GUNICORN_METRICS_BIND", "127.0.0.1:8002")
+# The preloaded app creates its metric files as it is imported, before on_starting: the
+# directory must exist by then (on_starting empties it; the master records nothing, and each
+# worker opens files of its own pid after the fork).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 
 def on_starting(server):
