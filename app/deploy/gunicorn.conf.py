@@ -24,7 +24,10 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 500))
 # imports' rounds ran the host 100 % busy and the client's p95 to 1,065 ms; forks, 89 % and
 # 154 ms (docs/decisions.md, "Whether max_requests 1000 earns its keep"). The cost: a reload
 # (HUP) forks the code the master loaded, so a new release needs a restart.
-preload_app = os.environ.get("GUNICORN_PRELOAD_APP", "true").lower() in ("1", "true", "yes")
+_preload = os.environ.get("GUNICORN_PRELOAD_APP", "true").lower()
+if _preload not in ("true", "false"):  # a typo must not quietly bring the import rounds back
+    raise ValueError(f"GUNICORN_PRELOAD_APP={_preload!r}: set it to true or false")
+preload_app = _preload == "true"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 2))
