@@ -11,6 +11,8 @@ SYSTEM_PACKAGES := redis-server=redis-server initdb=postgresql pg_dump=postgresq
 	prometheus-postgres-exporter=prometheus-postgres-exporter \
 	prometheus-redis-exporter=prometheus-redis-exporter \
 	prometheus-nginx-exporter=prometheus-nginx-exporter mtail=mtail \
+	prometheus-alertmanager=prometheus-alertmanager amtool=prometheus-alertmanager \
+	envsubst=gettext-base \
 	java=openjdk-17-jre-headless npm=npm chromium=chromium chromedriver=chromium-driver
 PYTEST_WORKERS ?= 2
 # The soak's short form in `make test`: long enough to cross two max_requests recycles of every
