@@ -9,13 +9,13 @@ import pytest
 
 from fixtures.judges import alerts
 from fixtures.judges.check import Check
-from fixtures.plugin.alert_drills import notifications
 from fixtures.plugin.sla_session import record
+from fixtures.stack.alert_drill import notifications
 from fixtures.target.prom import Prometheus
 
 pytestmark = [pytest.mark.alerts, pytest.mark.sla]
 
-WATCHDOG_EVERY_S = 60  # alertmanager.yml: the Watchdog route's repeat_interval (and group_interval)
+WATCHDOG_EVERY_S = 60  # alertmanager.yml: the Watchdog route's group_interval, when it repeats
 
 
 def test_a_healthy_sla_run_pages_nobody(request, target, local_stack, sla_load):
@@ -37,8 +37,8 @@ def test_a_healthy_sla_run_pages_nobody(request, target, local_stack, sla_load):
 
 def test_the_watchdog_shows_the_alert_path_alive_throughout(request, target, local_stack,
                                                             sla_load):
-    """Its notifications, every repeat_interval, bracket the run with no gap longer than one
-    repeat (plus the evaluation and a delivery), and Prometheus failed no notification."""
+    """Its notifications, one a minute, bracket the run with no gap longer than one repeat
+    (plus an evaluation and a delivery), and Prometheus failed no notification."""
     start, end = sla_load.first_request_at, sla_load.settled_at
     allowed_gap = WATCHDOG_EVERY_S + 1 + alerts.DELIVERY_S
     deadline = end + allowed_gap + 5
@@ -62,7 +62,7 @@ def test_the_watchdog_shows_the_alert_path_alive_throughout(request, target, loc
                         provided=failed == 0,
                         detail=f"{len(beats)} Watchdog notifications; the widest gap around "
                                f"the run {widest:.1f} s (allowed "
-                               f"{allowed_gap:g} s: one repeat_interval, an evaluation, a "
+                               f"{allowed_gap:g} s: one repeat, an evaluation, a "
                                f"delivery); Prometheus failed {failed:.0f} notifications.")
     record(request.config, check)
     assert check.verdict == "pass", check.message()
