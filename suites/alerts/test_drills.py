@@ -45,3 +45,15 @@ def test_the_alert_reaches_its_receiver_and_resolves(request, alert_drill, alert
         outcome = getattr(alert_drill, drill_name)()
     assert (outcome[0].alert, outcome[0].receiver) == (alert, receiver)
     judged(request, alert_drill, outcome)
+    if receiver == "tickets":
+        ticket_mail_says_what_to_do(alert_drill, alert)
+
+
+def ticket_mail_says_what_to_do(drill, alert) -> None:
+    """The ticket as a person reads it: the subject names the alert, the body gives its summary
+    and the runbook line of alerts.yml."""
+    rule = drill.rules[alert]
+    mail = next(m for m in drill.stack.service("mail-receiver").mails()
+                if m.subject == f"[FIRING] {alert}")
+    assert rule["annotations"]["summary"] in mail.text, mail.text
+    assert f"Runbook: {rule['annotations']['runbook']}" in mail.text, mail.text
