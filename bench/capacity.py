@@ -131,16 +131,19 @@ def users_for(rate: float) -> int:
     return int(rate * sum(THINK_S) / 2)
 
 
-def cpu_seconds(pids: set[int]) -> float:
-    """User and system CPU the processes have used so far (a process gone meanwhile counts 0)."""
+def tree_cpu_seconds(root: int) -> float:
+    """CPU used so far by a process and its descendants, the ones that ended included: each
+    process's own user and system time plus what its children that ended (and were waited
+    for) used. gunicorn replaces workers after max_requests; a sum over the living alone would
+    lose each replaced worker's time."""
     total = 0
-    for pid in pids:
+    for pid in process_tree({root}):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
+        except OSError:  # gone meanwhile: its parent's cutime has it once it is waited for
             continue
         fields = stat[stat.rindex(")") + 2:].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        total += sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -156,13 +159,12 @@ def mix_capacity(stack, work: Path, seconds: float, steps_users) -> dict:
     gunicorn = next(s.pid for s in stack.services if type(s).__name__ == "Gunicorn")
     steps = []
     for users in steps_users:
-        workers = process_tree({gunicorn})
-        cpu_before, (busy_before, all_before) = cpu_seconds(workers), host_busy()
+        cpu_before, (busy_before, all_before) = tree_cpu_seconds(gunicorn), host_busy()
         measured = step(stack.target, work / f"mix-{users}", users=users, think=THINK_S,
                         weights=MIX_WEIGHTS, seconds=seconds, locustfile=load.LOCUSTFILE)
         # Over the whole step (ramp included) against all its requests: the ramp's requests
         # are in Locust's totals too, so the ratio is of like with like.
-        cpu = cpu_seconds(workers | process_tree({gunicorn})) - cpu_before
+        cpu = tree_cpu_seconds(gunicorn) - cpu_before
         busy_after, all_after = host_busy()
         busy, total = busy_after - busy_before, all_after - all_before
         requests = measured.get("requests_all", 0)
@@ -306,9 +308,13 @@ def sla_run() -> dict:
                    cwd=ROOT, capture_output=True, timeout=1800)
     wall = time.monotonic() - started
     summary = reports / "sla-summary.json"
-    checks = json.loads(summary.read_text())["checks"] if summary.exists() else []
-    busy = next((c["measured"] for c in checks if c["name"] == "host cpu_busy"), None)
-    return {"wall_s": wall, "host_cpu_busy": busy}
+    written = json.loads(summary.read_text()) if summary.exists() else {}
+    figures = {c["name"]: c["measured"] for c in written.get("checks", [])}
+    # The host's load is context in the summary, not a check: "host cpu_busy: measured 87.7%".
+    busy = next((float(m.group(1)) / 100 for line in written.get("context", [])
+                 if (m := re.match(r"host cpu_busy: measured ([\d.]+)%", line))), None)
+    return {"wall_s": wall, "verdict": written.get("verdict"), "host_cpu_busy": busy,
+            "http_avg_ms": figures.get("http avg_ms"), "http_p95_ms": figures.get("http p95_ms")}
 
 
 def exactness() -> dict:
@@ -464,7 +470,9 @@ def table(results: dict) -> str:
         rows.append(("`pytest -m sla` end to end", f"{sla['wall_s']:.0f} s", "< 180 s"))
         busy = sla["host_cpu_busy"]
         rows.append(("`pytest -m sla`: host CPU busy under the plan's 100 users",
-                     "not in its summary" if busy is None else f"{busy:.0%}", "< 70 %"))
+                     "not in its summary" if busy is None else
+                     f"{busy:.0%} (verdict {sla['verdict']}, client avg {sla['http_avg_ms']:.0f} "
+                     f"ms, p95 {sla['http_p95_ms']:.0f} ms)", "< 70 %"))
     lines = ["| figure | measured | goal |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {goal} |" for name, value, goal in rows]
     return "\n".join(lines)
