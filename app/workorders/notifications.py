@@ -7,14 +7,17 @@ so a client that reconnects gets what it missed (see consumers.py).
 """
 import asyncio
 import logging
+import os
+import threading
 import time
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 
 from .metrics import NOTIFICATIONS_FAILED, NOTIFICATIONS_PUBLISHED
 
 log = logging.getLogger(__name__)
+# A publish waits this long for Redis at most (the change it reports is already committed).
+SEND_TIMEOUT_S = 5.0
 
 
 def user_group(user_id: int) -> str:
@@ -70,8 +73,46 @@ def publish(transition) -> dict | None:
     return payload
 
 
-@async_to_sync
-async def _send_to_groups(groups: list[str], message: dict) -> None:
-    # One event loop pass for all groups: concurrent sends, not one Redis round trip after another.
-    layer = get_channel_layer()
-    await asyncio.gather(*(layer.group_send(group, message) for group in groups))
+class Publisher:
+    """One event loop per process, in a thread of its own, with a channel layer of its own,
+    carries every publish from synchronous code (gunicorn's workers).
+
+    The channel layer keeps its Redis connections per event loop: async_to_sync ran each
+    publish in a new loop, so each opened a connection and dropped it (py-spy over the SLA mix:
+    11 % of worker time). A loop that lives on keeps them. The layer is this publisher's alone,
+    not the process-wide one of get_channel_layer(): that one is shared with every other loop
+    (a test's, daphne's), keeps per-loop state and patches each loop's close() to flush it, and
+    the publisher's loop in it is what hung a test loop's teardown (test_publisher.py)."""
+
+    def __init__(self, layer_name: str = DEFAULT_CHANNEL_LAYER):
+        self._layer_name = layer_name
+        self._lock = threading.Lock()
+        self._pid = self._loop = self.layer = None
+
+    def _running(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._pid != os.getpid():  # the first publish, or a forked child (no thread)
+                self.layer = channel_layers.make_backend(self._layer_name)
+                self._loop, self._pid = asyncio.new_event_loop(), os.getpid()
+                threading.Thread(target=self._loop.run_forever, name="notifications-publisher",
+                                 daemon=True).start()
+            return self._loop
+
+    def send(self, groups: list[str], message: dict) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._send(groups, message), self._running())
+        try:
+            future.result(timeout=SEND_TIMEOUT_S)
+        except BaseException:
+            future.cancel()
+            raise
+
+    async def _send(self, groups: list[str], message: dict) -> None:
+        # Concurrent sends, not one Redis round trip after another.
+        await asyncio.gather(*(self.layer.group_send(group, message) for group in groups))
+
+
+_publisher = Publisher()
+
+
+def _send_to_groups(groups: list[str], message: dict) -> None:
+    _publisher.send(groups, message)

@@ -32,6 +32,41 @@ def visible_tasks(user):
     return Task.objects.filter(scope)
 
 
+# The read cache's scopes (readcache.py): one per rule of visibility above, so that a write
+# retires only the answers of readers who can see what it changed. reader_scopes() and
+# work_order_scopes() mirror visible_work_orders() and visible_tasks(); the read cache's
+# property test holds them to each other. PEOPLE is every reader's (names appear everywhere).
+PEOPLE, EVERYTHING, SUPERVISORS = "people", "everything", "supervisors"
+
+
+def reader_scopes(user) -> list[str]:
+    """The scopes whose writes can change what this user reads."""
+    roles = roles_of(user)
+    scopes = [PEOPLE]
+    if user.is_superuser:
+        scopes.append(EVERYTHING)
+    if Role.MAKER in roles:
+        scopes.append(f"maker:{user.pk}")
+    if Role.SUPERVISOR in roles:
+        scopes.append(SUPERVISORS)
+    if Role.OPERATOR in roles:
+        scopes.append(f"operator:{user.pk}")
+    return scopes
+
+
+def work_order_scopes(created_by_id, statuses, assignee_ids) -> set[str]:
+    """The scopes of every reader who can see a work order in any of these states."""
+    scopes = {EVERYTHING, f"maker:{created_by_id}"}
+    if any(status not in (S.DRAFT, None) for status in statuses):
+        scopes.add(SUPERVISORS)
+    return scopes | {f"operator:{pk}" for pk in assignee_ids if pk is not None}
+
+
+def operator_scopes(operator_ids) -> set[str]:
+    """Operators see the tasks assigned to them, whatever their work order."""
+    return {f"operator:{pk}" for pk in operator_ids if pk is not None}
+
+
 class HasRole(BasePermission):
     message = ("Your account has no role (maker, supervisor or operator); "
                "ask an administrator to add it to one of those groups.")
