@@ -29,6 +29,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,7 +55,7 @@ ENDPOINTS = {  # user class -> the endpoint it requests
     "WorkOrderDetail": "GET /api/work-orders/{id}/",
     "WorkOrderDetailMiss": "GET /api/work-orders/{id}/ (every read a cache miss)",
 }
-PARTS = ("generator", "endpoints", "mix", "websocket", "sla", "exactness", "workers")
+PARTS = ("service", "generator", "endpoints", "mix", "websocket", "sla", "exactness", "workers")
 # gunicorn settings compared by `--only workers` (each on a fresh stack): the plan's 2 x cores
 # + 1 sync workers, fewer sync workers, and threaded workers that keep nginx's connections.
 WORKER_SETTINGS = {
@@ -181,6 +182,22 @@ def mix_capacity(stack, work: Path, seconds: float, steps_users) -> dict:
     return {"steps": steps, "users_at_100ms": max(held_users, default=0),
             "users_at_sla": max((s["users"] for s in steps if held(s, SLA_P95_MS)),
                                 default=0)}
+
+
+def service_costs(target) -> dict:
+    """Each kind's own cost when nothing is cached, one request at a time on the quiet stack:
+    the SLA suite's service-time probe (medians of 200 rounds of cache-missing reads and a
+    write, the app's CPU from its Server-Timing header), and the trivial view's, measured so,
+    as the yardstick. CPU per request is what the stepped loads' rates follow, without their
+    noise: the machine's neighbours move rates by tens of percent, a CPU median little."""
+    from fixtures.judges import service_time
+
+    probed = service_time.probe(target)
+    with target.http(timeout=10) as client:
+        live = [service_time.server_cpu_ms(client.get("/health/live/")) for _ in range(220)]
+    live = [ms for ms in live[20:] if ms is not None]  # after a warm-up, as the probe
+    return {**probed.figures, "GET /health/live/ cpu_ms": statistics.median(live) if live
+            else None, "rounds": probed.rounds, "failed": probed.failed}
 
 
 def read_cache_outcomes(stack) -> dict[str, float]:
@@ -364,6 +381,9 @@ def main(argv=None) -> int:
     stack = local.up(work / "stack")
     try:
         target = stack.target
+        if "service" in args.only:
+            print("Service costs, one request at a time (cache misses):", flush=True)
+            results["service"] = service_costs(target)
         if "generator" in args.only:
             print("Load generator ceiling (trivial view):", flush=True)
             results["generator"] = generator_ceiling(stack, work / "load", seconds)
@@ -407,6 +427,20 @@ def main(argv=None) -> int:
 def table(results: dict) -> str:
     """Every figure measured beside its goal, as Markdown (bench/README.md shows the latest)."""
     rows = []
+    service = results.get("service")
+    if service and service.get("GET /health/live/ cpu_ms"):
+        live = service["GET /health/live/ cpu_ms"]
+        rows.append(("trivial view, app CPU per request (median, one at a time)",
+                     f"{live:.2f} ms", "-"))
+        for kind in ("GET /api/work-orders/", "GET /api/work-orders/{id}/", "GET /api/tasks/",
+                     "PATCH /api/work-orders/{id}/"):
+            cpu, wall = service.get(f"{kind} cpu_ms"), service.get(f"{kind} service_ms")
+            if cpu is not None:
+                rows.append((f"{kind.removeprefix('GET ')}"
+                             f"{' (a cache miss)' if kind.startswith('GET') else ''}: app CPU "
+                             f"/ service time per request, one at a time",
+                             f"{cpu:.2f} ms ({cpu / live:.1f} x the trivial view's) / "
+                             f"{wall:.1f} ms", "-"))
     endpoints = results.get("endpoints")
     if endpoints:
         ceiling = endpoints["GET /health/live/"]["rate_at_50ms"] or math.nan

@@ -2,11 +2,12 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
 from workorders import readcache
 from workorders.metrics import READ_CACHE
-from workorders.models import Task
+from workorders.models import Task, WorkOrder
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/work-orders/"
@@ -167,3 +168,25 @@ def test_refusals_are_not_cached(api, maker, other_maker, work_order_in):
     again, queries = read(client, f"{LIST}{hidden.pk}/")
     assert (first.status_code, again.status_code) == (404, 404)
     assert queries == 2  # the token, and the look-up again: no stored 404 to outlive a change
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_work_order_created_with_tasks_is_never_cached_without_them(api, maker):
+    """bulk_create() sends no signal: the tasks must be in before the generations' move at
+    commit, or a read between the two inserts is kept, and shows no task, until the next write."""
+    client = api(maker)
+    meanwhile = []
+
+    def read_between_the_inserts(instance, created, **_):
+        if created:
+            meanwhile.append(client.get(LIST).json()["results"][0]["task_count"])
+
+    post_save.connect(read_between_the_inserts, sender=WorkOrder, dispatch_uid="meanwhile")
+    try:
+        created = client.post(LIST, {"title": "Reseal the pump", "new_tasks": [
+            {"title": "Drain"}, {"title": "Reseal"}]}, format="json")
+    finally:
+        post_save.disconnect(sender=WorkOrder, dispatch_uid="meanwhile")
+    assert created.status_code == 201
+    assert meanwhile == [0]  # the read in between saw the work order before its tasks
+    assert client.get(LIST).json()["results"][0]["task_count"] == 2

@@ -2,6 +2,7 @@
 from datetime import UTC
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from rest_framework import serializers
 
 from .models import Task, Transition, WorkOrder
@@ -103,12 +104,17 @@ class WorkOrderSerializer(serializers.ModelSerializer):
         # Everything but title, description, priority and due_date is read-only: the model
         # marks status, people and timestamps editable=False, so only transitions change them.
 
+    # The work order and its new tasks in one transaction: bulk_create() sends no signal, so the
+    # read cache learns of the tasks from the work order's write, whose generations move on
+    # once more at commit, after the tasks are in (not before, as they were in autocommit).
+    @transaction.atomic
     def create(self, validated_data):
         new_tasks = validated_data.pop("new_tasks", [])
         work_order = WorkOrder.objects.create(**validated_data)
         self._append_tasks(work_order, new_tasks)
         return work_order
 
+    @transaction.atomic
     def update(self, work_order, validated_data):
         new_tasks = validated_data.pop("new_tasks", [])
         work_order = super().update(work_order, validated_data)

@@ -43,6 +43,14 @@ def _tasks_counted(**among):
     return Coalesce(Subquery(tasks.values("work_order").annotate(n=Count("pk")).values("n")), 0)
 
 
+def _with_people_and_tasks(work_orders):
+    """What a work order's full answer shows, read in two queries."""
+    # values() in the list joins the people it names; a model instance needs select_related.
+    return work_orders.select_related("created_by", "assignee", "approved_by").prefetch_related(
+        Prefetch("tasks", queryset=Task.objects.select_related("operator"))
+    )
+
+
 def _refuse_unless_draft(work_order, what: str) -> None:
     if work_order.status != S.DRAFT:
         raise transitions.TransitionNotAllowed(
@@ -77,10 +85,9 @@ class WorkOrderViewSet(CachedReads, ListFilters, viewsets.ModelViewSet):
             return queryset.annotate(
                 task_count=_tasks_counted(), tasks_done=_tasks_counted(status=TaskStatus.DONE),
             ).values(*LIST_COLUMNS.values()).order_by("-created_at", "-id")
-        # values() above joins the people it names; a model instance needs select_related.
-        return queryset.select_related("created_by", "assignee", "approved_by").prefetch_related(
-            Prefetch("tasks", queryset=Task.objects.select_related("operator"))
-        )
+        if self.action in ("retrieve", "update", "partial_update"):  # answered in full
+            return _with_people_and_tasks(queryset)
+        return queryset  # found to be changed (answered afresh) or deleted, or its history read
 
     def get_serializer_class(self):
         return WorkOrderListSerializer if self.action == "list" else WorkOrderSerializer
@@ -107,7 +114,8 @@ class WorkOrderViewSet(CachedReads, ListFilters, viewsets.ModelViewSet):
             body.is_valid(raise_exception=True)
             details = body.validated_data
         transitions.change_work_order(work_order.pk, action_name, request.user, **details)
-        return Response(WorkOrderSerializer(self.get_queryset().get(pk=work_order.pk)).data)
+        changed = _with_people_and_tasks(visible_work_orders(request.user)).get(pk=work_order.pk)
+        return Response(WorkOrderSerializer(changed).data)
 
     @extend_schema(request=None, responses=WorkOrderSerializer)
     @action(detail=True, methods=["post"], is_transition=True)
