@@ -59,10 +59,12 @@ def test_a_publish_waits_for_redis_no_longer_than_its_timeout(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_a_test_loop_closes_its_channel_layer_while_workers_publish():
-    """The hang once seen at pytest-asyncio's teardown, reproduced: the publisher's loop was
-    registered in the process-wide channel layer, whose close_pools() (and so flush()) then
-    reached, from the test's loop, the connections the publisher's loop owned. With a layer
-    of its own, the app's layer holds only loops that are its users'."""
+    """The cause of the hang once seen at a test loop's teardown. The first publisher loop used
+    the process-wide channel layer, which keeps every loop's connections: closing its pools
+    from the test's loop (as a teardown does) reached the connections the publisher's loop
+    owned, and failed with "got Future attached to a different loop", leaving them half
+    closed (shown with that publisher; the hang itself was seen once and not reproduced). With
+    a layer of its own the publisher's connections are out of every other loop's reach."""
     layer = get_channel_layer()
     await layer.group_send("user.0", MESSAGE)  # this loop's connection, as a consumer's
     publishing = threading.Thread(target=notifications._send_to_groups, args=(GROUPS, MESSAGE))
