@@ -79,10 +79,11 @@ class Publisher:
 
     The channel layer keeps its Redis connections per event loop: async_to_sync ran each
     publish in a new loop, so each opened a connection and dropped it (py-spy over the SLA mix:
-    11 % of worker time). A loop that lives on keeps them. The layer is this publisher's alone,
-    not the process-wide one of get_channel_layer(): that one is shared with every other loop
-    (a test's, daphne's), keeps per-loop state and patches each loop's close() to flush it, and
-    the publisher's loop in it is what hung a test loop's teardown (test_publisher.py)."""
+    8-11 % of worker time). A loop that lives on keeps them. The layer is this publisher's
+    alone, not the process-wide one of get_channel_layer(): that one is shared with every other
+    loop (a test's, daphne's) and keeps each loop's connections, so a test loop's teardown
+    reached the publisher's and broke them (test_publisher.py; the first publisher loop, taken
+    back after a hang at such a teardown)."""
 
     def __init__(self, layer_name: str = DEFAULT_CHANNEL_LAYER):
         self._layer_name = layer_name
