@@ -44,6 +44,35 @@ def test_a_forked_worker_starts_a_publisher_of_its_own():
     assert os.waitstatus_to_exitcode(status) == 0
 
 
+def test_a_kept_connection_redis_dropped_is_replaced_and_the_publish_delivered(monkeypatch):
+    """After a Redis restart the kept connection fails its next command once ("Connection
+    closed by server"); the publish is sent again over the new one the pool opens."""
+    publisher = notifications.Publisher()
+    publisher.send(GROUPS, MESSAGE)
+    sent, attempts = publisher._send, []
+
+    async def dropped_once(groups, message):
+        attempts.append(groups)
+        if len(attempts) == 1:
+            raise redis.ConnectionError("Connection closed by server.")
+        await sent(groups, message)
+
+    monkeypatch.setattr(publisher, "_send", dropped_once)
+    publisher.send(GROUPS, MESSAGE)
+    assert attempts == [GROUPS, GROUPS]
+
+
+def test_a_publish_redis_refuses_twice_fails_for_the_caller_to_count(monkeypatch):
+    publisher = notifications.Publisher()
+
+    async def refused(groups, message):
+        raise redis.ConnectionError("Connection refused.")
+
+    monkeypatch.setattr(publisher, "_send", refused)
+    with pytest.raises(redis.ConnectionError):
+        publisher.send(GROUPS, MESSAGE)
+
+
 def test_a_publish_waits_for_redis_no_longer_than_its_timeout(monkeypatch):
     publisher = notifications.Publisher()
     monkeypatch.setattr(notifications, "SEND_TIMEOUT_S", 0.2)
