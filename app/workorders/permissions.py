@@ -59,7 +59,7 @@ def work_order_scopes(created_by_id, statuses, assignee_ids) -> set[str]:
     scopes = {EVERYTHING, f"maker:{created_by_id}"}
     if any(status not in (S.DRAFT, None) for status in statuses):
         scopes.add(SUPERVISORS)
-    return scopes | {f"operator:{pk}" for pk in assignee_ids if pk is not None}
+    return scopes | operator_scopes(assignee_ids)
 
 
 def operator_scopes(operator_ids) -> set[str]:

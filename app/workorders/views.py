@@ -61,7 +61,7 @@ def _refuse_unless_draft(work_order, what: str) -> None:
 
 class ListFilters:
     """The list's filters, search and ordering apply to the list alone. DRF applies them to a
-    detail's look-up too: django-filter built its form for every detail read (7 % of a detail
+    detail's look-up too: django-filter built its form for every detail read (11 % of a detail
     computed afresh, py-spy), and ?status=draft made a submitted work order 404."""
 
     def filter_queryset(self, queryset):
